@@ -16,11 +16,13 @@ from __future__ import annotations
 import inspect
 import time
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Callable, ClassVar
 
 import numpy as np
 
+from . import API_VERSION
 from .circuit import Circuit
 from .errors import JinguError, PipelineError, PluginError
 
@@ -73,7 +75,7 @@ class Pass:
     #: analysis passes return the circuit unchanged and write facts into ctx.properties
     analysis: ClassVar[bool] = False
     #: the jingu plugin API version this pass was written for
-    api_version: ClassVar[int] = 1
+    api_version: ClassVar[int] = API_VERSION
     options: ClassVar[dict[str, Option]] = {}
 
     def __init_subclass__(cls, **kw):
@@ -261,19 +263,21 @@ def run_pipeline(circuit: Circuit, passes: list[Pass], ctx: PassContext,
     for p in passes:
         t0 = time.perf_counter()
         before = circuit
+        err, where = _blame(p)
         try:
-            out = p.run(circuit, ctx)
+            if where:  # a plugin must not write into the circuit it was given
+                with _read_only(circuit):
+                    out = p.run(circuit, ctx)
+            else:
+                out = p.run(circuit, ctx)
         except JinguError:
             raise
         except Exception as exc:  # a pass's bug: name the pass (and plugin), keep our state
-            origin = getattr(type(p), "__jingu_origin__", None)
-            where = f" from {origin}" if origin else ""
-            err = PluginError if origin else PipelineError
             raise err(f"pass '{p.name}'{where} failed: {type(exc).__name__}: {exc}") from exc
         if not isinstance(out, Circuit):
-            raise PipelineError(f"pass '{p.name}' returned {type(out).__name__}, not a Circuit")
+            raise err(f"pass '{p.name}'{where} returned {type(out).__name__}, not a Circuit")
         if p.analysis and out is not before:
-            raise PipelineError(f"analysis pass '{p.name}' changed the circuit")
+            raise err(f"analysis pass '{p.name}'{where} changed the circuit")
         circuit = out
         have = (have - p.invalidates) | p.guarantees
         if ctx.audit:
@@ -282,9 +286,6 @@ def run_pipeline(circuit: Circuit, passes: list[Pass], ctx: PassContext,
                 if not p.analysis:
                     _audit_meaning(before, circuit, p)
             except PipelineError as exc:
-                origin = getattr(type(p), "__jingu_origin__", None)
-                err = PluginError if origin else PipelineError
-                where = f" from {origin}" if origin else ""
                 raise err(f"audit after pass '{p.name}'{where}: {exc}") from exc
         metric = PassMetric(p.name, time.perf_counter() - t0, len(circuit),
                             circuit.two_qubit_count(), circuit.depth())
@@ -292,6 +293,36 @@ def run_pipeline(circuit: Circuit, passes: list[Pass], ctx: PassContext,
         if on_pass:
             on_pass(metric)
     return circuit
+
+
+def _blame(p: Pass) -> tuple[type[PipelineError], str]:
+    """Whom a failure of ``p`` is reported against: plugin passes (tagged by the registry
+    with their distribution) raise PluginError naming it."""
+    origin = getattr(type(p), "__jingu_origin__", None)
+    return (PluginError, f" from {origin}") if origin else (PipelineError, "")
+
+
+@contextmanager
+def _read_only(circuit: Circuit):
+    """Make the circuit's columns read-only while a plugin runs, so a plugin that writes
+    into its input fails loudly instead of corrupting the caller's circuit."""
+    arrays = [a for a in vars(circuit).values()
+              if isinstance(a, np.ndarray) and a.flags.writeable]
+    for a in arrays:
+        a.flags.writeable = False
+    try:
+        yield
+    finally:
+        while arrays:  # a view can become writeable again only after its base
+            left = []
+            for a in arrays:
+                try:
+                    a.flags.writeable = True
+                except ValueError:
+                    left.append(a)
+            if len(left) == len(arrays):
+                break
+            arrays = left
 
 
 def _audit_meaning(before: Circuit, after: Circuit, p: Pass) -> None:

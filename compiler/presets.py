@@ -30,4 +30,19 @@ def preset_pipeline(level: int, overrides: dict[str, str] | None = None) -> str:
 
             raise InputError(f"unknown stage '{stage}'; stages are {', '.join(STAGES)}")
         stages[stage] = text
-    return ",".join(stages[s] for s in STAGES if stages.get(s))
+    replaced = set(overrides or ())
+    return ",".join(stages[s] if s in replaced else _qualified(stages[s])
+                    for s in STAGES if stages.get(s))
+
+
+def _qualified(text: str) -> str:
+    """A preset's own stage names jingu's passes: qualify them, so a plugin that offers a
+    pass of the same name neither shadows it nor breaks the preset with a clash."""
+    from .registry import parse_pipeline
+
+    items = []
+    for name, opts in parse_pipeline(text):
+        name = name if ":" in name else f"jingu:{name}"
+        items.append(name + ("{" + ",".join(f"{k}={v}" for k, v in opts.items()) + "}"
+                             if opts else ""))
+    return ",".join(items)

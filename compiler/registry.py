@@ -34,8 +34,17 @@ class Entry:
         return f"{self.dist}:{self.name}"
 
     def load(self):
+        """The object named, imported now; ``package:file.toml`` names a data file shipped
+        in the package (a target file), returned as an importlib.resources Traversable."""
         module, _, attr = self.value.partition(":")
         try:
+            if attr.endswith(".toml"):
+                from importlib.resources import files
+
+                resource = files(module).joinpath(attr)
+                if not resource.is_file():
+                    raise FileNotFoundError(f"package '{module}' has no file '{attr}'")
+                return resource
             obj = import_module(module)
             for part in attr.split("."):
                 obj = getattr(obj, part)
@@ -52,10 +61,11 @@ def entries(group: str) -> tuple[Entry, ...]:
     """Every entry of ``group`` in installed metadata (no plugin module is imported)."""
     seen = {}
     for dist in metadata.distributions():
+        offered = [ep for ep in dist.entry_points if ep.group == group]
+        if not offered:  # most distributions: skip parsing their METADATA (slow)
+            continue
         dist_name = dist.metadata["Name"] or "?"
-        for ep in dist.entry_points:
-            if ep.group != group:
-                continue
+        for ep in offered:
             key = (dist_name.lower(), ep.name)
             seen.setdefault(key, Entry(ep.name, ep.value, dist_name, dist.version, group))
     return tuple(sorted(seen.values(), key=lambda e: (e.name, e.dist)))
@@ -104,7 +114,7 @@ def load_pass(name: str):
             f"API {cls.api_version}, but this jingu provides API {API_VERSION}; upgrade or pin "
             f"the plugin"
         )
-    if entry.dist.lower() != "jingu":
+    if entry.dist.lower() != "jingu" and cls.__module__.partition(".")[0] != "jingu":
         cls.__jingu_origin__ = f"{entry.dist} {entry.version}"
     return cls
 
@@ -157,4 +167,17 @@ def _fail(text: str, pos: int, message: str):
 def build_pipeline(spec) -> list:
     """Pass instances from a pipeline string or a list of (name, options) pairs."""
     items = parse_pipeline(spec) if isinstance(spec, str) else list(spec)
-    return [load_pass(name)(**opts) for name, opts in items]
+    out = []
+    for name, opts in items:
+        cls = load_pass(name)
+        try:
+            out.append(cls(**opts))
+        except PipelineError:
+            raise
+        except Exception as exc:  # a plugin's own __init__ failed: blame the plugin
+            origin = getattr(cls, "__jingu_origin__", None)
+            err = PluginError if origin else PipelineError
+            where = f" from {origin}" if origin else ""
+            raise err(f"pass '{name}'{where} could not be set up: "
+                      f"{type(exc).__name__}: {exc}") from exc
+    return out
