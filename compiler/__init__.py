@@ -24,7 +24,7 @@ _LAZY = {
     "SourceError": "errors",
     "parse": "frontend",
     "parse_file": "frontend",
-    "compile": "compile",
+    "compile": "compilation",
     "simulate": "simulate",
     "equivalent": "simulate",
     "Pass": "passmanager",

@@ -35,7 +35,7 @@ def compile_cmd(file, output, target_name, disable_qubits, disable_couplers, bas
                 seed, passes, layout_stage, routing_stage, optimize_stage, report_path, audit,
                 lang, verbose):
     """Compile FILE (OpenQASM 2/3 or OriginIR) for a target."""
-    from jingu.compile import compile as run_compile
+    from jingu.compilation import compile as run_compile
     from jingu.emit import emit
     from jingu.fileio import write_atomic
     from jingu.frontend import parse_file

@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pytest
 from jingu.circuit import CircuitBuilder
-from jingu.compile import compile
+from jingu.compilation import compile
 from jingu.errors import PipelineError, PluginError
 from jingu.registry import find, load_pass
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from jingu.circuit import CircuitBuilder
-from jingu.compile import compile
+from jingu.compilation import compile
 
 from .support import circuit_unitary
 
