@@ -47,8 +47,9 @@ class Operation(NamedTuple):
     condition: Condition | None = None
 
     @property
-    def gate(self) -> Gate:
-        return GATES[self.name]
+    def gate(self) -> Gate | None:
+        """The library gate of this name (None for a program-defined gate)."""
+        return GATES.get(self.name)
 
 
 def _ptr(counts: np.ndarray) -> np.ndarray:
@@ -313,9 +314,16 @@ class CircuitBuilder:
         return reg
 
     def register_gate(self, gate: Gate) -> int:
-        """Add a program-defined gate to this circuit's table; returns its opcode."""
+        """Add a program-defined gate to this circuit's table; returns its opcode.
+
+        A library gate's name is never rebound: a name means one gate everywhere in jingu.
+        """
         if gate.name in self._opcode:
             idx = self._opcode[gate.name]
+            if self.gate_table[idx] is gate:
+                return idx
+            if GATES.get(gate.name) is self.gate_table[idx]:
+                raise ValueError(f"'{gate.name}' is a library gate and cannot be redefined")
             self.gate_table[idx] = gate
             return idx
         self.gate_table.append(gate)

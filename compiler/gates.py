@@ -152,10 +152,14 @@ class Gate:
 
 
 def _matrix_from_rule(gate: Gate, params: tuple) -> np.ndarray:
-    if gate.body is not None:  # program-defined gate
-        from .simulate import unitary  # local import: the simulator is heavy
+    if gate.rule is None and gate.body is None:
+        from .errors import InputError
 
-        return unitary(gate.body.bind(dict(zip(gate.param_names, params))))
+        raise InputError(f"gate '{gate.name}' is opaque: it has no definition to simulate")
+    if gate.body is not None:  # program-defined gate
+        from .simulate import gate_matrix_of  # local import: the simulator is heavy
+
+        return gate_matrix_of(gate.body.bind(dict(zip(gate.param_names, params))))
     steps, phase = gate.decompose(params)
     n = gate.num_qubits
     total = np.eye(1 << n, dtype=complex) * cmath.exp(1j * phase)

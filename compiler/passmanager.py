@@ -180,7 +180,7 @@ def fact_check(name: str):
 @fact_check("unrolled")
 def _check_unrolled(circuit: Circuit, ctx: PassContext) -> str | None:
     for op in circuit:
-        gate = op.gate if op.name in _library_names() else None
+        gate = op.gate
         if gate is None:
             return f"'{op.name}' is not a library gate"
         if gate.is_unitary and len(op.qubits) > 2:
@@ -217,12 +217,6 @@ def _check_native(circuit: Circuit, ctx: PassContext) -> str | None:
         if name not in basis:
             return f"'{name}' is not a native operation of {ctx.target.name}"
     return None
-
-
-def _library_names():
-    from .gates import GATES
-
-    return GATES
 
 
 def check_facts(circuit: Circuit, ctx: PassContext, facts) -> None:
