@@ -8,6 +8,7 @@ from jingu.circuit import Circuit, CircuitBuilder
 from jingu.errors import CompileError
 from jingu.gates import GATES
 from jingu.params import Expr
+from jingu.passes.equivalence import cheapest_decomposition
 from jingu.passmanager import Pass
 
 
@@ -15,7 +16,8 @@ class Unroll(Pass):
     """Inline program-defined gates and decompose library gates wider than max_qubits.
 
     The result uses only library gates, so later passes never meet a program's own gate
-    names.  Decompositions are the library's exact rules (global phase tracked).
+    names.  Wide gates take the rule that is cheapest in CZ (ancilla-free multi-controlled
+    constructions, not the library's reference rules); global phase is tracked exactly.
     """
 
     name = "unroll"
@@ -55,7 +57,10 @@ class Unroll(Pass):
         if gate.rule is None:
             raise CompileError(f"gate '{gate.name}' has no definition (opaque), so it cannot "
                                f"be compiled; define it with a gate body")
-        steps, phase = gate.decompose(params)
+        if GATES.get(gate.name) is gate:
+            steps, phase = cheapest_decomposition(gate.name, params, self.max_qubits)
+        else:  # a program's gate given by a rule (e.g. a wide multi-controlled X)
+            steps, phase = gate.decompose(params)
         out.global_phase = out.global_phase + phase
         for name, positions, ps in steps:
             self._emit(out, GATES[name], tuple(qubits[p] for p in positions), ps, (),
