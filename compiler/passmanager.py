@@ -200,13 +200,25 @@ def _check_layout(circuit: Circuit, ctx: PassContext) -> str | None:
 
 @fact_check("routed")
 def _check_routed(circuit: Circuit, ctx: PassContext) -> str | None:
-    target = ctx.target
-    for op in circuit:
-        if op.gate.is_unitary and len(op.qubits) >= 2:
-            if len(op.qubits) > 2:
-                return f"'{op.name}' on {op.qubits} acts on more than two qubits"
-            if not target.is_coupled(*op.qubits):
-                return f"'{op.name}' on qubits {op.qubits} which share no live coupler"
+    """Every multi-qubit gate acts on two qubits joined by a live coupler (vectorised)."""
+    unitary = np.array([g.is_unitary for g in circuit.gate_table], dtype=bool)[circuit.opcodes]
+    arity = circuit.arity()
+    wide = np.nonzero(unitary & (arity > 2))[0]
+    if len(wide):
+        i = int(wide[0])
+        return f"'{circuit.gate(i).name}' on {circuit.op_qubits(i)} acts on more than two qubits"
+    pairs = np.nonzero(unitary & (arity == 2))[0]
+    if not len(pairs):
+        return None
+    first = circuit.qubits[circuit.qubit_ptr[pairs]]
+    second = circuit.qubits[circuit.qubit_ptr[pairs] + 1]
+    adjacency = ctx.target.adjacency
+    if first.max() >= len(adjacency) or second.max() >= len(adjacency):
+        return "a gate acts on a qubit the target does not have"
+    bad = np.nonzero(~adjacency[first, second])[0]
+    if len(bad):
+        i = int(pairs[bad[0]])
+        return f"'{circuit.gate(i).name}' on qubits {circuit.op_qubits(i)} which share no live coupler"
     return None
 
 
