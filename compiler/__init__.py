@@ -25,7 +25,6 @@ _LAZY = {
     "parse": "frontend",
     "parse_file": "frontend",
     "compile": "compilation",
-    "simulate": "simulate",
     "equivalent": "simulate",
     "Pass": "passmanager",
     "PassContext": "passmanager",
