@@ -32,6 +32,7 @@ EMITTERS: dict[str, str] = {
     "qasm2": "jingu.emit:to_qasm2",
     "json": "jingu.serialize:to_json",
     "originir": "jingu.emit_originir:to_originir",
+    "qasm3": "jingu.emit_qasm3:to_qasm3",
 }
 
 
@@ -171,11 +172,12 @@ class _Qasm2Writer:
     def _define_library(self, gate: Gate) -> None:
         params = tuple(Symbol(f"p{i}") for i in range(gate.num_params))
         qubits = [f"q{i}" for i in range(gate.num_qubits)]
-        steps, _phase = gate.decompose(params)  # a definition's global phase is unobservable
+        steps, phase = gate.decompose(params)
         lines = []
         for name, positions, ps in steps:
             callee = self.gate_name(GATES[name])
             lines.append(self._call(callee, ps, [qubits[p] for p in positions]))
+        lines += self._phase_lines(phase)
         self._add_definition(gate.name, [str(p) for p in params], qubits, lines)
 
     def _define_program_gate(self, gate: Gate, name: str) -> None:
@@ -199,7 +201,14 @@ class _Qasm2Writer:
             ps = [p.substitute(rename) if isinstance(p, Expr) and rename else p
                   for p in body.op_params(i)]
             lines.append(self._call(self.gate_name(g), ps, qs))
+        phase = body.global_phase
+        lines += self._phase_lines(phase.substitute(rename) if isinstance(phase, Expr) else phase)
         self._add_definition(name, params, qubits, lines)
+
+    def _phase_lines(self, phase) -> list[str]:
+        """The lines stating a definition's global phase: none in OpenQASM 2, which cannot
+        say it (it is unobservable unless the gate is controlled)."""
+        return []
 
     def _formal_qubits(self, body: Circuit, local: _Names) -> list[str]:
         regs = body.qregs

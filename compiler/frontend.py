@@ -22,6 +22,8 @@ from .gates import GATES
 #: language -> "module:function(text, *, file, path) -> Circuit"
 LANGUAGES: dict[str, str] = {
     "qasm2": "jingu.grammar.qasm2:parse",
+    "qasm3": "jingu.grammar.qasm3:parse",
+    "originir": "jingu.grammar.originir:parse",
 }
 
 #: file extension -> language, used when the text itself does not say
@@ -33,7 +35,7 @@ EXTENSIONS: dict[str, str] = {
     ".originir": "originir",
 }
 
-_SKIP = re.compile(r"(?:\s+|//[^\n]*|/\*.*?\*/|#[^\n]*)*", re.DOTALL)
+_SKIP = re.compile(r"(?:\s+|//[^\n]*|/\*.*?\*/|#[^\n]*|%[^\n]*)*", re.DOTALL)
 _QASM_HEADER = re.compile(r"OPENQASM\s+(\d+)(?:\.\d+)?\s*;")
 _ORIGINIR_HEADER = re.compile(r"QINIT\b")
 

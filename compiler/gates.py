@@ -96,6 +96,25 @@ def _rxx(theta):
 _SWAP = np.eye(4, dtype=complex)[[0, 2, 1, 3]]
 
 
+def _pauli_rotation(pauli: np.ndarray, theta):
+    """exp(-i theta/2 P) for a Pauli string P (a Kronecker product, first operand first)."""
+    return math.cos(theta / 2) * np.eye(len(pauli)) - 1j * math.sin(theta / 2) * pauli
+
+
+def _iswaptheta(theta):
+    """QPanda's ISWAPTheta: exp(-i theta (XX+YY)/2), |01> and |10> rotated into each other."""
+    c, s = math.cos(theta), math.sin(theta)
+    m = np.eye(4, dtype=complex)
+    m[1, 1] = m[2, 2] = c
+    m[1, 2] = m[2, 1] = -1j * s
+    return m
+
+
+def _u4(alpha, beta, gamma, delta):
+    """QPanda's U4: e^{i alpha} RZ(beta) RY(gamma) RZ(delta)."""
+    return cmath.exp(1j * alpha) * (_rz(beta) @ _ry(gamma) @ _rz(delta))
+
+
 # ----------------------------------------------------------------------------------------
 # the Gate record
 
@@ -385,6 +404,32 @@ LIBRARY: tuple[Gate, ...] = (
     Gate("reset", 1, kind="reset"),
     Gate("barrier", 0, kind="barrier", variadic=True, inverse_fn=_same("barrier")),
     Gate("delay", 1, 1, kind="delay", doc="idle for a duration (seconds in the IR)"),
+    # gates of OriginIR (QPanda), with pyqpanda3's matrices; appended so that the opcodes
+    # of the gates above never move
+    _g("y1", 1, matrix=lambda: _ry(math.pi / 2), rule="ry(pi/2) 0",
+       inverse=lambda ps: ("ry", (-math.pi / 2,)), doc="RY(pi/2), Origin's Y1"),
+    _g("z1", 1, matrix=lambda: _rz(math.pi / 2), rule="rz(pi/2) 0",
+       inverse=lambda ps: ("rz", (-math.pi / 2,)), diagonal=True, doc="RZ(pi/2), Origin's Z1"),
+    _g("echo", 1, 1, matrix=lambda e: _I2, rule="", inverse="self", diagonal=True,
+       doc="QPanda's spin-echo marker: the identity on the state; its parameter is kept "
+           "for the pulse level"),
+    _g("u4", 1, 4, matrix=_u4, rule="u3(p2,p1,p3) 0; gphase(p0-(p1+p3)/2)",
+       inverse=lambda ps: ("u4", (-ps[0], -ps[3], -ps[2], -ps[1])),
+       doc="QPanda's U4(alpha, beta, gamma, delta) = e^{i alpha} RZ(beta) RY(gamma) RZ(delta)"),
+    _g("ryy", 2, 1, matrix=lambda t: _pauli_rotation(np.kron(_Y, _Y), t),
+       rule="rx(pi/2) 0; rx(pi/2) 1; rzz(p0) 0,1; rx(-pi/2) 0; rx(-pi/2) 1", inverse="neg"),
+    _g("rzx", 2, 1, matrix=lambda t: _pauli_rotation(np.kron(_Z, _X), t),
+       rule="h 1; rzz(p0) 0,1; h 1", inverse="neg",
+       doc="exp(-i theta/2 Z(x)X): Z on the first operand, X on the second"),
+    _g("iswaptheta", 2, 1, matrix=_iswaptheta,
+       rule="rz(-pi/2) 1; sx 1; rz(pi/2) 1; s 0; cx 1,0; ry(-p0) 1; ry(-p0) 0; cx 1,0; sdg 0; "
+       "rz(-pi/2) 1; sxdg 1; rz(pi/2) 1", inverse="neg",
+       doc="QPanda's ISWAPTheta (Qiskit's XXPlusYYGate(2 theta))"),
+    _g("iswap", 2, matrix=lambda: _iswaptheta(-math.pi / 2),
+       rule="s 0; s 1; h 0; cx 0,1; cx 1,0; h 1",
+       inverse=lambda ps: ("iswaptheta", (math.pi / 2,)), doc="iSWAP: |01> -> i|10>"),
+    _g("sqiswap", 2, matrix=lambda: _iswaptheta(-math.pi / 4), rule="iswaptheta(-pi/4) 0,1",
+       inverse=lambda ps: ("iswaptheta", (math.pi / 4,)), doc="square root of iSWAP"),
 )
 
 GATES: dict[str, Gate] = {g.name: g for g in LIBRARY}

@@ -115,6 +115,8 @@ class ProgramBuilder:
         #: what to tell a user who calls a library gate the program has not made visible
         #: (e.g. the include that provides the standard gates); None once provided
         self.library_hint: str | None = None
+        #: how the language declares a register, for "undeclared register" hints
+        self.declare_hint = "declare it first, e.g. qreg q[2];"
         self._target = self.circuit
         self._sources = [_Source(text, file, Path(path) if path is not None else None)]
         self._regs: dict[str, _Register] = {}
@@ -123,6 +125,7 @@ class ProgramBuilder:
         self._optional_used: set[str] = set()
         self._defined_at: dict[str, tuple[str, int]] = {}
         self._defining: _Definition | None = None
+        self._pushed: list = []  # targets saved by push_target
 
     # -- sources and errors --------------------------------------------------------------
     @property
@@ -203,6 +206,12 @@ class ProgramBuilder:
             else:
                 self._optional[name] = lib
 
+    def resolve(self, name: str, where) -> tuple[int, int, int]:
+        """The (opcode, number of qubits, number of parameters) of the visible gate
+        ``name``; an unknown name is a SourceError at ``where``."""
+        slot = self.gates.get(name)
+        return slot if slot is not None else self._lookup(name, where)
+
     def _lookup(self, name: str, where) -> tuple[int, int, int]:
         """The slow path of a gate lookup: optional library names, or an unknown gate."""
         lib = self._optional.get(name)
@@ -272,7 +281,7 @@ class ProgramBuilder:
             return q
         reg = self._regs.get(name)
         if reg is None:
-            hint = suggest(name, self._regs) or "declare it first, e.g. qreg q[2];"
+            hint = suggest(name, self._regs) or self.declare_hint
             raise self.error(f"undeclared register '{name}'", where, hint)
         if index is None:
             if reg.quantum:
@@ -340,6 +349,11 @@ class ProgramBuilder:
         return self.error(f"gate '{name}' acts on {count(nq, 'qubit')} but {got_q} "
                           f"{'was' if got_q == 1 else 'were'} given", where,
                           f"write it as {example}")
+
+    def broadcast(self, name: str, operands: Sequence, where) -> list[tuple[int, ...]]:
+        """The qubit tuples a call of ``name`` with these operands stands for (registers
+        expand index by index; sizes and repeated qubits are checked)."""
+        return self._broadcast(name, operands, where)
 
     def _broadcast(self, name: str, operands: Sequence, where) -> list[tuple[int, ...]]:
         """The gate applications a call with register operands stands for."""
@@ -431,6 +445,37 @@ class ProgramBuilder:
             raise self.error(f"{value} is too large a condition value", value_where or where,
                              "jingu compares registers with numbers below 2^63")
         return Condition(reg.start, reg.size, value)
+
+    # -- where operations go -------------------------------------------------------------------
+    @property
+    def target(self):
+        """What operations are appended to: the circuit, the body of the gate being
+        defined, or a block a front end collects (``push_target``)."""
+        return self._target
+
+    def push_target(self, target) -> None:
+        """Send the following operations to ``target`` (anything with ``append`` like a
+        CircuitBuilder's and a ``global_phase``) until ``pop_target``; front ends use it
+        for blocks they transform as a whole (OriginIR's DAGGER)."""
+        self._pushed.append(self._target)
+        self._target = target
+
+    def pop_target(self):
+        """Stop collecting into the innermost pushed target; returns it."""
+        target = self._target
+        self._target = self._pushed.pop()
+        return target
+
+    def register_derived(self, gate: Gate) -> int:
+        """Add a gate a front end made (an inverse, a controlled version) to the circuit,
+        and to the body being defined so that opcodes agree in both; returns its opcode."""
+        if GATES.get(gate.name) is gate:
+            return self.circuit.opcode(gate.name)
+        code = self.circuit.register_gate(gate)
+        if self._defining is not None:
+            body_code = self._defining.body.register_gate(gate)
+            assert body_code == code, "a definition's gate table fell out of step"
+        return code
 
     # -- program-defined gates -----------------------------------------------------------------
     def begin_gate(self, name: str, params: Sequence[tuple[str, object]],

@@ -93,3 +93,61 @@ def test_symbolic_parameters_flow_through_rules():
     assert phase.evaluate({"theta": 1.0}) == pytest.approx(-0.5)
     steps, _ = GATES["cry"].decompose((theta,))
     assert str(steps[0][2][0]) == "theta / 2"
+
+
+# the gates of OriginIR (QPanda): against Qiskit's equivalents and pyqpanda3's own matrices
+ORIGINIR_GATES = {  # library gate -> Qiskit gate with the same matrix (None: no equivalent)
+    "y1": lambda: ("RYGate", (math.pi / 2,)), "z1": lambda: ("RZGate", (math.pi / 2,)),
+    "echo": lambda: ("IGate", ()), "iswap": lambda: ("iSwapGate", ()),
+    "ryy": lambda t=0.61: ("RYYGate", (t,)), "rzx": lambda t=-1.37: ("RZXGate", (t,)),
+    "iswaptheta": lambda t=0.83: ("XXPlusYYGate", (2 * t,)),
+    "sqiswap": lambda: ("XXPlusYYGate", (-math.pi / 2,)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ORIGINIR_GATES))
+def test_originir_gates_agree_with_qiskit(name):
+    lib = pytest.importorskip("qiskit.circuit.library")
+    from qiskit.quantum_info import Operator
+
+    qiskit_name, qiskit_params = ORIGINIR_GATES[name]()
+    gate = GATES[name]
+    expected = _qiskit_big_endian(Operator(getattr(lib, qiskit_name)(*qiskit_params)).data,
+                                  gate.num_qubits)
+    params = {"ryy": (0.61,), "rzx": (-1.37,), "iswaptheta": (0.83,), "echo": (0.4,)}
+    assert np.allclose(gate.matrix(params.get(name, ())), expected, atol=1e-12)
+
+
+def test_u4_is_qpandas_euler_form():
+    a, b, c, d = 0.3, -1.1, 0.7, 2.2
+    rz, ry = GATES["rz"].matrix, GATES["ry"].matrix
+    expected = np.exp(1j * a) * rz((b,)) @ ry((c,)) @ rz((d,))
+    assert np.allclose(GATES["u4"].matrix((a, b, c, d)), expected)
+
+
+def _pyqpanda_matrix(gate, num_qubits):
+    """pyqpanda3's circuit matrix of one gate on qubits 0..n-1, first operand most
+    significant (QPanda's circuit matrices are little endian)."""
+    core = pytest.importorskip("pyqpanda3.core")
+    circuit = core.QCircuit()
+    for q in range(num_qubits):
+        circuit << core.I(q)
+    circuit << gate
+    m = np.asarray(circuit.matrix())
+    perm = [n for n in range(num_qubits)][::-1]
+    return m.reshape([2] * 2 * num_qubits).transpose(
+        perm + [num_qubits + p for p in perm]).reshape(m.shape)
+
+
+@pytest.mark.parametrize("name,qpanda,params", [
+    ("y1", "Y1", ()), ("z1", "Z1", ()), ("x1", "X1", ()), ("echo", "ECHO", (0.0,)),
+    ("u4", "U4", (0.3, -1.1, 0.7, 2.2)), ("iswap", "ISWAP", ()), ("sqiswap", "SQISWAP", ()),
+    ("ryy", "RYY", (0.61,)), ("rzx", "RZX", (-1.37,)), ("rxx", "RXX", (0.4,)),
+    ("rzz", "RZZ", (0.9,)), ("rphi", "RPHI", (0.7, 0.3)),
+])
+def test_originir_gates_agree_with_pyqpanda3(name, qpanda, params):
+    core = pytest.importorskip("pyqpanda3.core")
+    gate = GATES[name]
+    qubits = list(range(gate.num_qubits))
+    expected = _pyqpanda_matrix(getattr(core, qpanda)(*qubits, *params), gate.num_qubits)
+    assert np.allclose(gate.matrix(params), expected, atol=1e-7)
