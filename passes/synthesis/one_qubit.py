@@ -255,3 +255,33 @@ def steps_from_zyz(theta: float, phi: float, lam: float, alpha: float, form: str
     steps: list = []
     phase = alpha + build(steps, theta, phi, lam, args)
     return steps, _wrap_free(phase)
+
+
+def rphi_form_batch(theta, phi, lam, alpha):
+    """``steps_from_zyz(..., "rphi")`` for arrays of ZYZ angles at once (numpy).
+
+    Returns ``(rphi_theta, rphi_phi, has_rphi, rz, has_rz, phase)``: the steps of entry j
+    are ``rphi(rphi_theta[j], rphi_phi[j])`` when ``has_rphi[j]``, then ``rz(rz[j])`` when
+    ``has_rz[j]``, with global phase ``phase[j]`` -- the same numbers as the scalar form.
+    """
+    import numpy as np
+
+    theta, phi, lam, alpha = (np.asarray(x, dtype=float) for x in (theta, phi, lam, alpha))
+    half = np.abs(theta - PI) <= ANGLE_EPS
+    has_rphi = half | (theta > ANGLE_EPS)
+    rphi_theta = np.where(half, PI, theta)
+    rphi_phi = _wrap_free_batch(np.where(half, PI / 2 + (phi - lam) / 2, PI / 2 - lam))
+    turn = phi + lam
+    k = np.round(turn / TWO_PI)
+    rz = turn - k * TWO_PI
+    has_rz = ~half & (np.abs(rz) > ANGLE_EPS)
+    phase = alpha + np.where(~half & (np.mod(k, 2) == 1), PI, 0.0)
+    return rphi_theta, rphi_phi, has_rphi, rz, has_rz, _wrap_free_batch(phase)
+
+
+def _wrap_free_batch(x):
+    """``_wrap_free`` on an array."""
+    import numpy as np
+
+    x = np.fmod(x, TWO_PI)
+    return np.where(x > PI, x - TWO_PI, np.where(x <= -PI, x + TWO_PI, x))
