@@ -74,6 +74,8 @@ class Pass:
     invalidates: ClassVar[frozenset] = frozenset()
     #: analysis passes return the circuit unchanged and write facts into ctx.properties
     analysis: ClassVar[bool] = False
+    #: what the pass keeps: "unitary" (the default) or only "measurement" statistics
+    preserves: ClassVar[str] = "unitary"
     #: the jingu plugin API version this pass was written for
     api_version: ClassVar[int] = API_VERSION
     options: ClassVar[dict[str, Option]] = {}
@@ -336,5 +338,5 @@ def _audit_meaning(before: Circuit, after: Circuit, p: Pass) -> None:
     both circuits, read through their own layouts, act alike on random virtual states."""
     from .verify import same_action
 
-    if not same_action(before, after):
+    if not same_action(before, after, getattr(p, "preserves", "unitary")):
         raise PipelineError(f"the circuit after '{p.name}' is not equivalent to the one before")

@@ -13,8 +13,9 @@ from .simulate import MAX_VERIFY_QUBITS, same_action as _same_action
 AUDIT_MAX_QUBITS = 12
 
 
-def same_action(before: Circuit, after: Circuit) -> bool:
-    """True when ``after`` acts like ``before`` on the program's qubits, or when the circuits
+def same_action(before: Circuit, after: Circuit, preserves: str = "unitary") -> bool:
+    """True when ``after`` acts like ``before`` on the program's qubits (only in its
+    measurement statistics when ``preserves == "measurement"``), or when the circuits
     cannot be checked by statevector (too wide, conditioned, resets mid-circuit)."""
     if max(_width(before), _width(after)) > min(AUDIT_MAX_QUBITS, MAX_VERIFY_QUBITS):
         return True
@@ -22,7 +23,7 @@ def same_action(before: Circuit, after: Circuit) -> bool:
         return True
     if {"reset"} & (set(before.count_ops()) | set(after.count_ops())):
         return True
-    return _same_action(before, after)
+    return _same_action(before, after, measurement_only=preserves == "measurement")
 
 
 def _width(circuit: Circuit) -> int:
