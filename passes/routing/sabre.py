@@ -1,0 +1,284 @@
+"""SABRE routing: insert swaps so that every two-qubit gate meets a live coupler.
+
+The circuit's dependency DAG (qubit wires and classical wires, commutation-aware: gates that
+act diagonally in the same basis on a shared qubit may pass each other) is turned into
+arrays, the numba kernel routes it from several seeds in parallel, the best seed is re-run
+to record its output, and the circuit is rebuilt from columns in one go.  Measurements,
+conditions and barriers follow their qubits; a barrier orders operations but never asks for
+its qubits to be brought together.
+
+"Best" is the lowest CZ estimate of the inserted swaps (3 per swap, 1 for a swap that
+directly follows a two-qubit gate on the same pair: block consolidation later merges the
+two, e.g. cx then swap is two CNOTs), then two-qubit depth, then swap count.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from jingu.circuit import Circuit, _ptr
+from jingu.errors import CompileError
+from jingu.gates import GATES
+from jingu.passmanager import Pass
+
+from ..layout.placement import coupler_errors, two_qubit_pairs
+
+#: unreachable distances are clamped to this (finite, so score arithmetic stays finite)
+FAR = 1.0e6
+
+_TARGET_CACHE: dict[int, tuple] = {}
+
+
+class SabreRoute(Pass):
+    """Insert swaps (SABRE with lookahead, decay and a release valve); best of seeded trials.
+
+    Trials run in parallel and differ only by seed; the kept one has the lowest CZ
+    estimate, then two-qubit depth.  ``merge_bonus`` favours swaps that merge into the
+    preceding two-qubit gate (set it to 0 when no block consolidation follows);
+    ``noise_aware`` scores distances and swaps by CZ error instead of hops; ``commutation``
+    lets commuting gates be routed out of order.
+    """
+
+    name = "sabre-route"
+    needs = {"layout", "unrolled"}
+    guarantees = {"routed"}
+    invalidates = {"native"}
+    trials: int = 16
+    lookahead: int = 20
+    lookahead_weight: float = 0.5
+    decay: float = 0.001
+    merge_bonus: float = 0.1
+    noise_aware: bool = False
+    commutation: bool = True
+
+    def run(self, circuit: Circuit, ctx) -> Circuit:
+        seeds = ctx.rng(self.name).integers(0, 2**62, size=max(self.trials, 1))
+        routed, stats = route_circuit(
+            circuit, ctx.target, seeds, lookahead=self.lookahead,
+            lookahead_weight=self.lookahead_weight, decay=self.decay,
+            merge_bonus=self.merge_bonus, noise_aware=self.noise_aware,
+            commutation=self.commutation)
+        ctx.properties["swaps"] = stats["swaps"]
+        ctx.properties["swap_cz_estimate"] = stats["cz"]
+        return routed
+
+
+def route_circuit(circuit: Circuit, target, seeds, *, lookahead: int = 20,
+                  lookahead_weight: float = 0.5, decay: float = 0.001,
+                  merge_bonus: float = 0.1, noise_aware: bool = False,
+                  commutation: bool = True, max_stall: int | None = None
+                  ) -> tuple[Circuit, dict]:
+    """Route a circuit over physical qubits from one trial per seed; keep the best.
+
+    Returns the routed circuit (the input itself when nothing needs routing) and its
+    stats: ``swaps`` and ``cz`` (the CZ estimate of the inserted swaps).
+    """
+    arrays = routing_arrays(target, noise_aware)
+    problem = routing_problem(circuit, target, commutation)
+    if problem is None:
+        return circuit, {"swaps": 0, "cz": 0}
+    from .sabre_kernels import route, route_trials
+
+    seeds = np.asarray(list(seeds), dtype=np.int64)
+    identity = np.arange(target.num_qubits, dtype=np.int64)
+    params = (lookahead, lookahead_weight, decay, merge_bonus,
+              arrays.max_stall if max_stall is None else max_stall)
+    scores = route_trials(*problem, *arrays.kernel_args, identity, seeds, *params)
+    best = best_trial(scores)
+    cz, swaps, _, l2p, out_src, out_q, out_len, outq_len = route(
+        *problem, *arrays.kernel_args, identity, seeds[best], *params, True)
+    routed = rebuild(circuit, out_src[:out_len], out_q[:outq_len], l2p)
+    return routed, {"swaps": int(swaps), "cz": int(cz)}
+
+
+def best_trial(scores: np.ndarray) -> int:
+    """The trial with the lowest CZ estimate, then two-qubit depth, then fewest swaps, then
+    the lowest index: a total order, so the choice never depends on thread timing."""
+    return int(np.lexsort((np.arange(len(scores)), scores[:, 1], scores[:, 2],
+                           scores[:, 0]))[0])
+
+
+class RoutingArrays:
+    """A target as the router sees it: distances, hop counts and neighbour lists."""
+
+    def __init__(self, target, noise_aware: bool):
+        n = target.num_qubits
+        hop = np.asarray(target.distance, dtype=np.int64).copy()
+        unreachable = (hop >= n) | (hop < 0)
+        hop[unreachable] = n + 1
+        self.hop = hop
+        if noise_aware:
+            dist = np.asarray(target.error_distance, dtype=np.float64).copy()
+            adjacency = np.asarray(target.adjacency, dtype=bool)
+            finite = np.isfinite(dist) & ~unreachable
+            step = dist[adjacency & finite]
+            scale = float(step.mean()) if len(step) and step.mean() > 0 else 1.0
+            dist = np.where(finite, dist / scale, FAR)
+        else:
+            dist = np.where(unreachable, FAR, hop).astype(np.float64)
+        self.dist = np.ascontiguousarray(dist)
+        # noise-aware: a swap's own coupler counts too (its error relative to the mean)
+        self.penalty = np.zeros((n, n))
+        if noise_aware:
+            cost = -np.log1p(-np.clip(coupler_errors(target), 0.0, 0.999999))
+            live = np.isfinite(cost) & np.asarray(target.adjacency, dtype=bool)
+            mean = float(cost[live].mean()) if live.any() else 0.0
+            if mean > 0:
+                self.penalty[live] = cost[live] / mean - 1.0
+        adjacency = np.asarray(target.adjacency, dtype=bool)
+        counts = adjacency.sum(axis=1)
+        self.nbr_ptr = _ptr(counts).astype(np.int64)
+        self.nbrs = np.nonzero(adjacency)[1].astype(np.int64)
+        finite_hops = hop[~unreachable]
+        diameter = int(finite_hops.max()) if len(finite_hops) else 1
+        self.max_stall = 10 * max(diameter, 2)
+
+    @property
+    def kernel_args(self):
+        return self.dist, self.hop, self.nbr_ptr, self.nbrs, self.penalty
+
+
+def routing_arrays(target, noise_aware: bool = False) -> RoutingArrays:
+    """Cached per target object (a Target is never mutated)."""
+    key = (id(target), noise_aware)
+    hit = _TARGET_CACHE.get(key)
+    if hit is not None and hit[0] is target:
+        return hit[1]
+    if len(_TARGET_CACHE) > 16:
+        _TARGET_CACHE.clear()
+    arrays = RoutingArrays(target, noise_aware)
+    _TARGET_CACHE[key] = (target, arrays)
+    return arrays
+
+
+def routing_problem(circuit: Circuit, target, commutation: bool = True):
+    """The circuit's DAG as kernel arrays, or None when no gate needs routing.
+
+    Checks that every op sits on live qubits and every two-qubit gate joins qubits of one
+    connected piece (a swap can never cross between pieces).  With ``commutation``, gates
+    that commute on their shared qubits may be routed in any order.
+    """
+    if circuit.num_qubits != target.num_qubits:
+        raise CompileError(f"routing expects a circuit over the {target.num_qubits} physical "
+                           f"qubits of {target.name}; it has {circuit.num_qubits}")
+    live = np.zeros(target.num_qubits, dtype=bool)
+    live[np.asarray(target.live_qubits, dtype=np.int64)] = True
+    if len(circuit.qubits) and not live[circuit.qubits].all():
+        dead = int(circuit.qubits[~live[circuit.qubits]][0])
+        raise CompileError(f"the circuit uses qubit {dead}, which is dead on {target.name}")
+    p0, p1 = two_qubit_pairs(circuit)
+    if not len(p0):
+        return None
+    hop = np.asarray(target.distance)
+    d = hop[p0, p1]
+    apart = (d >= target.num_qubits) | (d < 0)
+    if apart.any():
+        k = int(np.nonzero(apart)[0][0])
+        raise CompileError(f"qubits {int(p0[k])} and {int(p1[k])} interact but lie in different "
+                           f"connected pieces of {target.name}; no swap can join them")
+    if (d == 1).all():
+        return None
+    from .sabre_kernels import JOIN, dependency_slots, grouped_dag
+
+    unitary = np.array([g.is_unitary for g in circuit.gate_table], dtype=bool)
+    barrier = np.array([g.kind == "barrier" for g in circuit.gate_table], dtype=bool)
+    arity = circuit.arity()
+    plain = unitary[circuit.opcodes] & (circuit.cond_width == 0)
+    two = unitary[circuit.opcodes] & (arity == 2)
+    # kinds (see sabre_kernels.route): 0 one-qubit gate, 1 two-qubit gate, 2 other op that
+    # needs no routing, 3 conditioned two-qubit gate
+    kind = np.where(two, np.where(plain, 1, 3), np.where(plain & (arity == 1), 0, 2))
+    qptr = circuit.qubit_ptr.astype(np.int64)
+    qs = circuit.qubits.astype(np.int64)
+    groups = slot_groups(circuit, commutation)
+    dep_ptr, dep, dep_group = dependency_slots(
+        circuit.num_qubits, qptr, qs, groups, circuit.clbit_ptr.astype(np.int64),
+        circuit.clbits.astype(np.int64), circuit.cond_start.astype(np.int64),
+        circuit.cond_width.astype(np.int64), barrier[circuit.opcodes])
+    pred, succ_ptr, succ = grouped_dag(circuit.num_qubits + circuit.num_clbits, dep_ptr, dep,
+                                       dep_group)
+    joins = len(pred) - len(circuit)
+    q0 = np.zeros(len(pred), dtype=np.int64)
+    q1 = np.zeros(len(pred), dtype=np.int64)
+    q0[: len(circuit)][two] = p0
+    q1[: len(circuit)][two] = p1
+    kind = np.concatenate([kind, np.full(joins, JOIN)]).astype(np.int64)
+    qptr = np.concatenate([qptr, np.full(joins, qptr[-1])])
+    return kind, q0, q1, qptr, qs, pred, succ_ptr, succ
+
+
+def skeleton_problems(virtual: Circuit, commutation: bool = True):
+    """The two-qubit skeleton of a virtual circuit and of its reverse, as kernel arrays (the
+    layout search routes these; one-qubit gates never need swaps, but the commutation
+    groups they close are kept)."""
+    from .sabre_kernels import JOIN, grouped_dag
+
+    groups = slot_groups(virtual, commutation)
+    unitary = np.array([g.is_unitary for g in virtual.gate_table], dtype=bool)
+    two = unitary[virtual.opcodes] & (virtual.arity() == 2)
+    starts = virtual.qubit_ptr[:-1][two].astype(np.int64)
+    pairs = np.stack([virtual.qubits[starts], virtual.qubits[starts + 1]], axis=1)
+    pair_groups = np.stack([groups[starts], groups[starts + 1]], axis=1)
+    out = []
+    for order in (slice(None), slice(None, None, -1)):
+        qs = np.ascontiguousarray(pairs[order].reshape(-1)).astype(np.int64)
+        m = len(qs) // 2
+        qptr = np.arange(m + 1, dtype=np.int64) * 2
+        pred, succ_ptr, succ = grouped_dag(
+            virtual.num_qubits, qptr, qs,
+            np.ascontiguousarray(pair_groups[order].reshape(-1)).astype(np.int64))
+        joins = len(pred) - m
+        kind = np.concatenate([np.ones(m, np.int64), np.full(joins, JOIN, np.int64)])
+        q0 = np.concatenate([qs[0::2], np.zeros(joins, np.int64)])
+        q1 = np.concatenate([qs[1::2], np.zeros(joins, np.int64)])
+        qptr = np.concatenate([qptr, np.full(joins, qptr[-1])])
+        out.append((kind, q0, q1, qptr, qs, pred, succ_ptr, succ))
+    return out
+
+
+def slot_groups(circuit: Circuit, commutation: bool = True) -> np.ndarray:
+    """Commutation group id per qubit slot (each slot its own group when ``commutation``
+    is off, which gives the plain wire-order DAG)."""
+    from .commutation import slot_types
+    from .sabre_kernels import commutation_groups
+
+    types = slot_types(circuit) if commutation else np.zeros(len(circuit.qubits), np.int64)
+    return commutation_groups(circuit.num_qubits, circuit.qubit_ptr.astype(np.int64),
+                              circuit.qubits.astype(np.int64), types)
+
+
+def _gather(ptr: np.ndarray, values: np.ndarray, src: np.ndarray):
+    """Ragged rows ``src`` of (ptr, values); rows of src == -1 are empty."""
+    safe = np.where(src >= 0, src, 0)
+    counts = np.where(src >= 0, ptr[safe + 1] - ptr[safe], 0)
+    new_ptr = _ptr(counts.astype(np.int32))
+    idx = np.repeat(ptr[safe] - new_ptr[:-1], counts) + np.arange(int(new_ptr[-1]))
+    return new_ptr, values[idx]
+
+
+def rebuild(circuit: Circuit, src: np.ndarray, out_q: np.ndarray, l2p: np.ndarray) -> Circuit:
+    """The routed circuit from the kernel's emission order and physical operands."""
+    table = list(circuit.gate_table)
+    names = [g.name for g in table]
+    if "swap" in names and table[names.index("swap")] is GATES["swap"]:
+        swap_code = names.index("swap")
+    else:
+        table.append(GATES["swap"])
+        swap_code = len(table) - 1
+    is_op = src >= 0
+    safe = np.where(is_op, src, 0)
+    opcodes = np.where(is_op, circuit.opcodes[safe], swap_code).astype(np.int16)
+    arity = np.where(is_op, circuit.arity()[safe], 2).astype(np.int32)
+    param_ptr, params = _gather(circuit.param_ptr, circuit.params, src)
+    _, param_expr = _gather(circuit.param_ptr, circuit.param_expr, src)
+    clbit_ptr, clbits = _gather(circuit.clbit_ptr, circuit.clbits, src)
+    final = circuit.final_layout if circuit.final_layout is not None else circuit.initial_layout
+    return circuit.replace(
+        opcodes=opcodes, qubit_ptr=_ptr(arity), qubits=out_q.astype(np.int32),
+        param_ptr=param_ptr, params=params, param_expr=param_expr,
+        clbit_ptr=clbit_ptr, clbits=clbits,
+        cond_start=np.where(is_op, circuit.cond_start[safe], 0).astype(np.int32),
+        cond_width=np.where(is_op, circuit.cond_width[safe], 0).astype(np.int32),
+        cond_value=np.where(is_op, circuit.cond_value[safe], 0).astype(np.int64),
+        gate_table=tuple(table),
+        final_layout=l2p[np.asarray(final, dtype=np.int64)].copy(),
+    )
