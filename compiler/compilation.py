@@ -24,7 +24,8 @@ def compile(circuit: Circuit, target=None, *, optimization_level: int = 1, seed:
             passes: str | None = None, stages: dict[str, str] | None = None,
             audit: bool = False, time_budget: float | None = None,
             on_pass: Callable[[PassMetric], None] | None = None) -> CompileResult:
-    """Compile ``circuit`` for ``target`` (a Target, a name, or None for no mapping).
+    """Compile ``circuit`` for ``target`` (a Target, a name, or None: then only the
+    target-free stages run and nothing is mapped).
 
     ``passes`` replaces the preset pipeline entirely; ``stages`` replaces named stages of
     the preset (e.g. ``{"routing": "mylab:router"}``).
@@ -35,7 +36,8 @@ def compile(circuit: Circuit, target=None, *, optimization_level: int = 1, seed:
         target = load_target(target)
     if target is not None:
         target.check_fits(circuit.num_qubits)
-    spec = passes if passes is not None else preset_pipeline(optimization_level, stages)
+    spec = passes if passes is not None else preset_pipeline(
+        optimization_level, stages, mapped=target is not None)
     pipeline = build_pipeline(spec)
     ctx = PassContext(target=target, seed=seed, time_budget=time_budget, audit=audit)
     t0 = time.perf_counter()

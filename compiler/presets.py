@@ -10,15 +10,45 @@ STAGES = ("unroll", "layout", "routing", "translate", "optimize")
 
 #: level -> stage -> pipeline text ("" = stage skipped)
 PRESETS: dict[int, dict[str, str]] = {
-    0: {"unroll": "unroll"},
-    1: {"unroll": "unroll"},
-    2: {"unroll": "unroll"},
-    3: {"unroll": "unroll"},
+    0: {
+        "unroll": "unroll",
+        "layout": "trivial-layout",
+        "routing": "sabre-route{trials=1}",
+        "translate": "translate",
+    },
+    1: {
+        "unroll": "unroll",
+        "layout": "vf2-layout,sabre-layout{trials=4}",
+        "routing": "sabre-route{trials=8}",
+        "translate": "translate",
+        "optimize": "cancel-inverses,virtual-z",
+    },
+    2: {
+        "unroll": "unroll",
+        "layout": "vf2-layout,sabre-layout{trials=8}",
+        "routing": "sabre-route{trials=16}",
+        "translate": "translate",
+        "optimize": "virtual-z,cancel-inverses,consolidate-2q,fuse-1q,virtual-z,"
+                    "remove-diagonal-before-measure",
+    },
+    3: {
+        "unroll": "unroll",
+        "layout": "vf2-layout,sabre-layout{trials=16}",
+        "routing": "sabre-route{trials=32}",
+        "translate": "translate",
+        "optimize": "optimize-loop{rounds=4,swaps=true},remove-diagonal-before-measure",
+    },
 }
 
 
-def preset_pipeline(level: int, overrides: dict[str, str] | None = None) -> str:
-    """The pipeline text of ``level`` with some stages replaced."""
+#: stages that need no target: what compile() runs when it is given none
+UNMAPPED_STAGES = ("unroll",)
+
+
+def preset_pipeline(level: int, overrides: dict[str, str] | None = None,
+                    mapped: bool = True) -> str:
+    """The pipeline text of ``level`` with some stages replaced; without a target
+    (``mapped=False``) only the target-free stages and the replaced ones remain."""
     if level not in PRESETS:
         from .errors import InputError
 
@@ -31,8 +61,9 @@ def preset_pipeline(level: int, overrides: dict[str, str] | None = None) -> str:
             raise InputError(f"unknown stage '{stage}'; stages are {', '.join(STAGES)}")
         stages[stage] = text
     replaced = set(overrides or ())
+    keep = STAGES if mapped else [s for s in STAGES if s in UNMAPPED_STAGES or s in replaced]
     return ",".join(stages[s] if s in replaced else _qualified(stages[s])
-                    for s in STAGES if stages.get(s))
+                    for s in keep if stages.get(s))
 
 
 def _qualified(text: str) -> str:
