@@ -1,29 +1,8 @@
-"""Shared fixtures: where the QASMBench corpus lives, random seeds."""
+"""Shared fixtures."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
-
-REPO = Path(__file__).resolve().parents[1]
-
-
-def corpus_dir() -> Path | None:
-    """The shared QASMBench corpus (env JINGU_CORPUS, else ../shared/corpus beside the repo)."""
-    env = os.environ.get("JINGU_CORPUS")
-    candidates = [Path(env)] if env else []
-    candidates += [REPO.parent / "shared" / "corpus", REPO.parent.parent / "shared" / "corpus"]
-    for c in candidates:
-        if c.is_dir():
-            return c
-    return None
-
-
-def corpus_files() -> list[Path]:
-    root = corpus_dir()
-    return sorted(root.rglob("*.qasm")) if root else []
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import corpus_files
+from corpus import corpus_files
 from jingu.circuit import CircuitBuilder, Condition
 from jingu.emit import EMITTERS, emit, number_text
 from jingu.errors import InputError, SourceError

@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from conftest import corpus_files
+from corpus import corpus_files
 from jingu.circuit import CircuitBuilder, Condition
 from jingu.emit import emit
 from jingu.emit_qasm3 import duration_text, expression_text, to_qasm3

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import corpus_files
+from corpus import corpus_files
 from jingu.circuit import Condition
 from jingu.errors import SourceError
 from jingu.frontend import describe, detect_language, parse, parse_file

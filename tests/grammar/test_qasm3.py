@@ -9,7 +9,7 @@ import re
 import numpy as np
 import pytest
 
-from conftest import corpus_files
+from corpus import corpus_files
 from jingu.circuit import Condition
 from jingu.errors import SourceError
 from jingu.frontend import detect_language, parse, parse_file
