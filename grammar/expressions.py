@@ -91,3 +91,44 @@ def check_finite(value) -> None:
     """Raise if a folded angle is infinite or not a number."""
     if not isinstance(value, Expr) and not math.isfinite(value):
         raise ExpressionError(f"the angle evaluates to {value}, which is not a finite number")
+
+
+class AngleRules:
+    """Transformer rules for angle arithmetic, shared by the front ends that fold angles
+    while parsing (a mixin: the transformer provides ``self.program`` for error locations
+    and may set ``functions`` to its language's set)."""
+
+    functions = QASM2_FUNCTIONS
+
+    def function(self, children):
+        name, x = children
+        try:
+            return function(str(name), x, self.functions)
+        except ExpressionError as exc:
+            raise self.program.error(str(exc), name, exc.hint) from None
+
+    def add(self, children):
+        return children[0] + children[1]
+
+    def sub(self, children):
+        return children[0] - children[1]
+
+    def mul(self, children):
+        return children[0] * children[1]
+
+    def div(self, children):
+        a, slash, b = children
+        try:
+            return div(a, b)
+        except ExpressionError as exc:
+            raise self.program.error(str(exc), slash, "check the angle's arithmetic") from None
+
+    def pow(self, children):
+        a, caret, b = children
+        try:
+            return power(a, b)
+        except ExpressionError as exc:
+            raise self.program.error(str(exc), caret, "check the angle's arithmetic") from None
+
+    def neg(self, children):
+        return -children[0]

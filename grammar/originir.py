@@ -48,7 +48,6 @@ NAMES = {
 }
 
 #: the functions an OriginIR angle may use
-FUNCTIONS = ex.QASM2_FUNCTIONS
 
 _STATIC = "not supported by a static compiler"
 
@@ -86,7 +85,7 @@ class _Recorder:
                          self.where))
 
 
-class _Statements(Transformer):
+class _Statements(ex.AngleRules, Transformer):
     """Callbacks lark runs as it reduces each rule; ``program`` is the program being built."""
 
     def __init__(self):
@@ -526,32 +525,6 @@ class _Statements(Transformer):
         if name.value == "pi":
             return math.pi
         return self.program.parameter(name.value, name)
-
-    def function(self, children):
-        name, x = children
-        try:
-            return ex.function(name.value, x, FUNCTIONS)
-        except ex.ExpressionError as exc:
-            raise self.program.error(str(exc), name, exc.hint) from None
-
-    def add(self, children):
-        return children[0] + children[1]
-
-    def sub(self, children):
-        return children[0] - children[1]
-
-    def mul(self, children):
-        return children[0] * children[1]
-
-    def div(self, children):
-        a, slash, b = children
-        try:
-            return ex.div(a, b)
-        except ex.ExpressionError as exc:
-            raise self.program.error(str(exc), slash, "check the angle's arithmetic") from None
-
-    def neg(self, children):
-        return -children[0]
 
 
 _lock = threading.RLock()

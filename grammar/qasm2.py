@@ -31,7 +31,7 @@ from .qelib1 import BUILTINS, EXTENDED_GATES, PAPER_GATES
 _GRAMMAR = Path(__file__).with_name("qasm2.lark")
 
 
-class _Statements(Transformer):
+class _Statements(ex.AngleRules, Transformer):
     """Callbacks lark runs as it reduces each rule (``children`` are the rule's kept
     tokens and the results of its sub-rules); ``program`` is the program being built."""
 
@@ -193,39 +193,6 @@ class _Statements(Transformer):
     def symbol(self, children):
         name = children[0]
         return self.program.parameter(str(name), name)
-
-    def function(self, children):
-        name, x = children
-        try:
-            return ex.function(str(name), x)
-        except ex.ExpressionError as exc:
-            raise self.program.error(str(exc), name, exc.hint) from None
-
-    def add(self, children):
-        return children[0] + children[1]
-
-    def sub(self, children):
-        return children[0] - children[1]
-
-    def mul(self, children):
-        return children[0] * children[1]
-
-    def div(self, children):
-        a, slash, b = children
-        try:
-            return ex.div(a, b)
-        except ex.ExpressionError as exc:
-            raise self.program.error(str(exc), slash, "check the angle's arithmetic") from None
-
-    def pow(self, children):
-        a, caret, b = children
-        try:
-            return ex.power(a, b)
-        except ex.ExpressionError as exc:
-            raise self.program.error(str(exc), caret, "check the angle's arithmetic") from None
-
-    def neg(self, children):
-        return -children[0]
 
 
 def _split_element(element) -> tuple[str, int]:
