@@ -100,6 +100,18 @@ class AngleRules:
 
     functions = QASM2_FUNCTIONS
 
+    def number(self, children):
+        return float(children[0])
+
+    def pi(self, children):
+        return math.pi
+
+    def _whole(self, token, what: str) -> int:
+        if token.isdigit():
+            return int(token)
+        raise self.program.error(f"{what} must be a whole number, not {token}", token,
+                                 "write it without a decimal point or exponent")
+
     def function(self, children):
         name, x = children
         try:

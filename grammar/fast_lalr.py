@@ -129,3 +129,17 @@ def _plain_table_keys(parser: Lark) -> None:
         rules.update(arg for _, arg in actions.values() if hasattr(arg, "origin"))
     for rule in rules:
         rule.origin.name = plain(rule.origin.name)
+
+
+def cached_parser(grammar_path, transformer):
+    """A getter that builds the front end's parser on first use (building it compiles the
+    grammar's tables, which ``import jingu`` must not pay for) and reuses it afterwards."""
+    parser = None
+
+    def get():
+        nonlocal parser
+        if parser is None:
+            parser = lalr_parser(grammar_path.read_text(encoding="utf-8"), transformer)
+        return parser
+
+    return get

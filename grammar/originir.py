@@ -21,7 +21,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lark import Lark, Token, Transformer
+from lark import Token, Transformer
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from jingu.circuit import Circuit
@@ -29,7 +29,7 @@ from jingu.circuit import Circuit
 from . import conditions
 from . import expressions as ex
 from .diagnostics import expected_text
-from .fast_lalr import lalr_parser
+from .fast_lalr import cached_parser
 from .modifiers import GPHASE, DerivedGates, DeriveError
 from .program import Clbit, Clbits, Pos, ProgramBuilder, line_column
 
@@ -508,18 +508,6 @@ class _Statements(ex.AngleRules, Transformer):
                                      "a gate holds quantum operations only")
 
     # -- numbers and angles -------------------------------------------------------------------
-    def _whole(self, token, what: str) -> int:
-        if token.isdigit():
-            return int(token)
-        raise self.program.error(f"{what} must be a whole number, not {token}", token,
-                                 "write it without a decimal point or exponent")
-
-    def number(self, children):
-        return float(children[0])
-
-    def pi(self, children):
-        return math.pi
-
     def symbol(self, children):
         name = children[0]
         if name.value == "pi":
@@ -529,14 +517,7 @@ class _Statements(ex.AngleRules, Transformer):
 
 _lock = threading.RLock()
 _statements = _Statements()
-_parser: Lark | None = None
-
-
-def _get_parser() -> Lark:
-    global _parser
-    if _parser is None:
-        _parser = lalr_parser(_GRAMMAR.read_text(encoding="utf-8"), _statements)
-    return _parser
+_get_parser = cached_parser(_GRAMMAR, _statements)
 
 
 def parse(text: str, *, file: str = "<string>", path=None, name: str | None = None) -> Circuit:

@@ -18,13 +18,13 @@ import re
 import threading
 from pathlib import Path
 
-from lark import Lark, Token, Transformer
+from lark import Token, Transformer
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from jingu.circuit import Circuit
 
 from . import expressions as ex
-from .fast_lalr import lalr_parser
+from .fast_lalr import cached_parser
 from .program import Pos, ProgramBuilder
 from .qelib1 import BUILTINS, EXTENDED_GATES, PAPER_GATES
 
@@ -177,19 +177,7 @@ class _Statements(ex.AngleRules, Transformer):
     def if_stmt(self, children):
         self.condition = None
 
-    def _whole(self, token, what: str) -> int:
-        if token.isdigit():
-            return int(token)
-        raise self.program.error(f"{what} must be a whole number, not {token}", token,
-                                 "write it without a decimal point or exponent")
-
     # -- angles ------------------------------------------------------------------------------
-    def number(self, children):
-        return float(children[0])
-
-    def pi(self, children):
-        return math.pi
-
     def symbol(self, children):
         name = children[0]
         return self.program.parameter(str(name), name)
@@ -203,14 +191,7 @@ def _split_element(element) -> tuple[str, int]:
 
 _lock = threading.RLock()
 _statements = _Statements()
-_parser: Lark | None = None
-
-
-def _get_parser() -> Lark:
-    global _parser
-    if _parser is None:
-        _parser = lalr_parser(_GRAMMAR.read_text(encoding="utf-8"), _statements)
-    return _parser
+_get_parser = cached_parser(_GRAMMAR, _statements)
 
 
 def parse(text: str, *, file: str = "<string>", path=None, name: str | None = None) -> Circuit:

@@ -26,7 +26,7 @@ import re
 import threading
 from pathlib import Path
 
-from lark import Lark, Token, Transformer
+from lark import Token, Transformer
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from jingu.circuit import Circuit, Condition
@@ -37,7 +37,7 @@ from jingu.params import Expr, Symbol
 from . import conditions
 from . import expressions as ex
 from .diagnostics import expected_text
-from .fast_lalr import lalr_parser
+from .fast_lalr import cached_parser
 from .modifiers import GPHASE, DerivedGates, DeriveError
 from .program import Clbits, Pos, ProgramBuilder, line_column
 
@@ -942,14 +942,7 @@ def _describe(node) -> str:
 
 _lock = threading.RLock()
 _nodes = _Nodes()
-_parser: Lark | None = None
-
-
-def _get_parser() -> Lark:
-    global _parser
-    if _parser is None:
-        _parser = lalr_parser(_GRAMMAR.read_text(encoding="utf-8"), _nodes)
-    return _parser
+_get_parser = cached_parser(_GRAMMAR, _nodes)
 
 
 def parse(text: str, *, file: str = "<string>", path=None, name: str | None = None) -> Circuit:
