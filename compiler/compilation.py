@@ -72,6 +72,10 @@ def make_report(original: Circuit, out: Circuit, ctx: PassContext, pipeline, sec
         "depth": out.depth(),
         "two_qubit_depth": out.depth(two_qubit_only=True),
         "seconds": seconds,
+        "approximation": {
+            "removed_gates": int(ctx.properties.get("identity_removed", 0)),
+            "infidelity_bound": float(ctx.properties.get("identity_infidelity", 0.0)),
+        },
         "passes": [
             {"name": m.name, "seconds": m.seconds, "ops": m.ops, "two_qubit_count": m.two_qubit,
              "depth": m.depth}

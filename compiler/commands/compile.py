@@ -46,7 +46,7 @@ def compile_cmd(file, output, target_name, disable_qubits, disable_couplers, bas
                                 ("optimize", optimize_stage)) if v is not None}
 
     def show(metric):
-        click.echo(f"  {metric.name:<24} {metric.seconds * 1e3:9.2f} ms  ops {metric.ops:7d}  "
+        click.echo(f"  {metric.name:<30} {metric.seconds * 1e3:9.2f} ms  ops {metric.ops:7d}  "
                    f"2q {metric.two_qubit:6d}  depth {metric.depth:6d}", err=True)
 
     result = run_compile(circuit, target, optimization_level=level, seed=seed, passes=passes,
@@ -63,6 +63,11 @@ def compile_cmd(file, output, target_name, disable_qubits, disable_couplers, bas
         r = result.report
         click.echo(f"compiled in {r['seconds'] * 1e3:.1f} ms: {r['two_qubit_count']} two-qubit "
                    f"gates, depth {r['depth']}, two-qubit depth {r['two_qubit_depth']}", err=True)
+        approx = r["approximation"]
+        if approx["removed_gates"]:
+            click.echo(f"removed {approx['removed_gates']} gate(s) equal to the identity within "
+                       f"an average-gate infidelity of {approx['infidelity_bound']:.1e} in all",
+                       err=True)
 
 
 @click.command("info")
