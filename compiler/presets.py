@@ -17,14 +17,14 @@ PRESETS: dict[int, dict[str, str]] = {
         "translate": "translate",
     },
     1: {
-        "unroll": "unroll,remove-identity-equivalent",
+        "unroll": "unroll,remove-identity-equivalent,elide-permutations",
         "layout": "vf2-layout,sabre-layout{trials=4}",
         "routing": "sabre-route{trials=8}",
         "translate": "translate",
         "optimize": "cancel-inverses,virtual-z",
     },
     2: {
-        "unroll": "unroll,remove-identity-equivalent",
+        "unroll": "unroll,remove-identity-equivalent,elide-permutations",
         "layout": "vf2-layout,sabre-layout{trials=8}",
         "routing": "sabre-route{trials=16}",
         "translate": "translate",
@@ -32,7 +32,7 @@ PRESETS: dict[int, dict[str, str]] = {
                     "remove-diagonal-before-measure",
     },
     3: {
-        "unroll": "unroll,remove-identity-equivalent",
+        "unroll": "unroll,remove-identity-equivalent,elide-permutations",
         "layout": "vf2-layout,sabre-layout{trials=16}",
         "routing": "sabre-route{trials=32}",
         "translate": "translate",

@@ -3,7 +3,9 @@ connected piece of the chip to work in, and re-expressing a circuit over physica
 
 A layout is an int array ``virtual -> physical``.  Applying it is a relabelling of the
 qubit column (no per-gate work): the circuit then has ``target.num_qubits`` qubits and
-carries the layout as both its initial and final layout (nothing has moved yet).
+carries the layout as both its initial and final layout (nothing has moved yet) -- or, when
+the virtual circuit ends permuted (input swaps elided into a relabelling), the layout
+composed with that permutation.
 """
 
 from __future__ import annotations
@@ -63,16 +65,17 @@ def virtual_circuit(circuit: Circuit) -> Circuit:
     layout = circuit.initial_layout
     if layout is None:
         return circuit
-    if circuit.final_layout is not None and not np.array_equal(circuit.final_layout, layout):
-        raise PipelineError("the circuit is already routed; a layout pass must come before "
-                            "routing")
     inverse = np.full(circuit.num_qubits, -1, np.int64)
     inverse[layout] = np.arange(len(layout))
     qubits = inverse[circuit.qubits]
-    if (qubits < 0).any():
-        raise PipelineError("the circuit uses physical qubits outside its layout")
+    final = None
+    if circuit.final_layout is not None and not np.array_equal(circuit.final_layout, layout):
+        final = inverse[np.asarray(circuit.final_layout, dtype=np.int64)]
+    if (qubits < 0).any() or (final is not None and (final < 0).any()):
+        raise PipelineError("the circuit uses physical qubits outside its layout (is it "
+                            "routed already? a layout pass must come before routing)")
     return circuit.replace(num_qubits=len(layout), qubits=qubits.astype(np.int32),
-                           initial_layout=None, final_layout=None)
+                           initial_layout=None, final_layout=final)
 
 
 def apply_layout(virtual: Circuit, layout, target) -> Circuit:
@@ -80,9 +83,10 @@ def apply_layout(virtual: Circuit, layout, target) -> Circuit:
     layout = np.asarray(layout, dtype=np.int64)
     if len(layout) != virtual.num_qubits or len(set(layout.tolist())) != len(layout):
         raise PipelineError("a layout must map every virtual qubit to its own physical qubit")
+    final = layout if virtual.final_layout is None else layout[np.asarray(virtual.final_layout)]
     return virtual.replace(num_qubits=target.num_qubits,
                            qubits=layout[virtual.qubits].astype(np.int32),
-                           initial_layout=layout.copy(), final_layout=layout.copy())
+                           initial_layout=layout.copy(), final_layout=final.copy())
 
 
 def fits_without_swaps(circuit: Circuit, target) -> bool:

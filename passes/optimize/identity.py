@@ -30,7 +30,7 @@ class RemoveIdentityEquivalent(Pass):
     is below ``tolerance``; their phase is kept, their summed infidelity is reported."""
 
     name = "remove-identity-equivalent"
-    tolerance: float = NEGLIGIBLE_INFIDELITY
+    tolerance: float = 1e-12  # NEGLIGIBLE_INFIDELITY, literal so `jingu passes` reads it statically
 
     def run(self, circuit: Circuit, ctx) -> Circuit:
         out, removed, infidelity = remove_identity_equivalent(circuit, self.tolerance)

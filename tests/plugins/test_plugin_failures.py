@@ -162,14 +162,14 @@ def test_a_failing_plugin_pass_is_reported_with_its_distribution(badlab, name, a
     # jingu's state is unharmed: the input is intact and writable, the next compile works
     assert np.array_equal(circuit.params, params) and circuit.params.flags.writeable
     again = compile(circuit, None, optimization_level=1)
-    assert again.report["pipeline"] == ["unroll"]
+    assert again.report["pipeline"][0] == "unroll" and len(again.circuit) == len(circuit)
 
 
 def test_presets_keep_jingus_own_passes_when_a_plugin_reuses_a_name(badlab):
     with pytest.raises(PluginError, match="jingu-badlab"):
         find("unroll")
     out = compile(rz_circuit(), None, optimization_level=1)  # would raise if shadowed
-    assert out.report["pipeline"] == ["unroll"]
+    assert out.report["pipeline"][0] == "unroll"
     assert load_pass("jingu:unroll").__module__ == "jingu.passes.unroll"
 
 
