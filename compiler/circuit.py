@@ -58,6 +58,19 @@ def _ptr(counts: np.ndarray) -> np.ndarray:
     return ptr
 
 
+def gather_rows(ptr: np.ndarray, values: np.ndarray, rows: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """The ragged rows ``rows`` of a (ptr, values) column, in that order, as a new
+    (ptr, values) pair; a row index of -1 gives an empty row.  Vectorised: passes that
+    reorder, repeat or drop operations gather their qubits, params and clbits with it."""
+    rows = np.asarray(rows, dtype=np.int64)
+    safe = np.where(rows >= 0, rows, 0)
+    counts = np.where(rows >= 0, ptr[safe + 1] - ptr[safe], 0)
+    new_ptr = _ptr(counts.astype(np.int32))
+    idx = np.repeat(ptr[safe].astype(np.int64) - new_ptr[:-1], counts) + np.arange(int(new_ptr[-1]))
+    return new_ptr, values[idx]
+
+
 @dataclass(eq=False)
 class Circuit:
     num_qubits: int

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from jingu.circuit import Circuit, CircuitBuilder
+from jingu.circuit import Circuit, CircuitBuilder, gather_rows
 from jingu.errors import CompileError
 from jingu.gates import GATES
 from jingu.params import Expr
@@ -25,19 +25,40 @@ class Unroll(Pass):
     max_qubits: int = 2
 
     def run(self, circuit: Circuit, ctx) -> Circuit:
-        expand = np.array([_needs_expansion(g, self.max_qubits) for g in circuit.gate_table])
-        if not expand[circuit.opcodes].any():
+        table = circuit.gate_table
+        expand_g = np.array([_needs_expansion(g, self.max_qubits) for g in table])
+        expanded = np.nonzero(expand_g[circuit.opcodes])[0]
+        if not len(expanded):
             return circuit
-        out = CircuitBuilder(circuit.num_qubits, circuit.num_clbits, name=circuit.name,
-                             qregs=circuit.qregs, cregs=circuit.cregs)
-        out.global_phase = circuit.global_phase
-        out.initial_layout, out.final_layout = circuit.initial_layout, circuit.final_layout
-        table = _gates_by_name(circuit)
-        for op in circuit:
-            self._emit(out, table[op.name], op.qubits, op.params, op.clbits, op.condition)
-        return out.build()
+        return self._expand(circuit, expanded)
 
-    def _emit(self, out: CircuitBuilder, gate, qubits, params, clbits, condition) -> None:
+    def _expand(self, circuit: Circuit, expanded: np.ndarray) -> Circuit:
+        """Each expanded op becomes the rows of its template (its leaf gates over operand
+        positions, built once per distinct gate and parameters); the output's columns are
+        then gathered in one go, so the cost per operation is a dictionary lookup."""
+        pool = CircuitBuilder(64)  # every distinct template's rows, over operand positions
+        known, phases, which = {}, [], np.empty(len(expanded), np.int64)
+        bounds = [0]
+        table = circuit.gate_table
+        for k, i in enumerate(expanded.tolist()):
+            code = int(circuit.opcodes[i])
+            params = circuit.op_params(i)
+            t = known.get((code, params))
+            if t is None:
+                t = known[code, params] = len(phases)
+                phases.append(self._template(pool, table[code], params))
+                bounds.append(len(pool))
+            which[k] = t
+        return _assemble(circuit, expanded, which, np.asarray(bounds, np.int64), pool.build(),
+                         phases)
+
+    def _template(self, pool: CircuitBuilder, gate, params):
+        """Append ``gate(params)``'s leaf rows on operand positions 0..k-1; its phase."""
+        pool.global_phase = 0.0
+        self._emit(pool, gate, tuple(range(gate.num_qubits)), params, (), None)
+        return pool.global_phase
+
+    def _emit(self, out, gate, qubits, params, clbits, condition) -> None:
         if not _needs_expansion(gate, self.max_qubits):
             out.append(gate.name, qubits, params, clbits, condition)
             return
@@ -65,6 +86,77 @@ class Unroll(Pass):
         for name, positions, ps in steps:
             self._emit(out, GATES[name], tuple(qubits[p] for p in positions), ps, (),
                        condition)
+
+
+def _assemble(circuit: Circuit, expanded: np.ndarray, which: np.ndarray, bounds: np.ndarray,
+              pool: Circuit, phases: list) -> Circuit:
+    """The unrolled circuit: op i's rows are itself, or (when expanded) its template's pool
+    rows with operand positions read through op i's qubits and op i's condition."""
+    n = len(circuit)
+    template = np.full(n, -1, np.int64)
+    template[expanded] = which
+    from_pool = template >= 0
+    counts = np.ones(n, np.int64)
+    counts[expanded] = bounds[which + 1] - bounds[which]
+    op = np.repeat(np.arange(n), counts)
+    first = np.repeat(np.cumsum(counts) - counts, counts)
+    pooled = from_pool[op]
+    pool_row = np.where(pooled, bounds[np.maximum(template[op], 0)] + np.arange(len(op)) - first,
+                        -1)
+    own_row = np.where(pooled, -1, op)
+
+    names = {g.name: i for i, g in enumerate(circuit.gate_table)}
+    table = list(circuit.gate_table)
+    pool_code = np.empty(len(pool.gate_table), np.int64)
+    for j, g in enumerate(pool.gate_table):
+        if g.name not in names:
+            names[g.name] = len(table)
+            table.append(g)
+        pool_code[j] = names[g.name]
+    opcodes = np.where(pooled, pool_code[pool.opcodes[np.maximum(pool_row, 0)]],
+                       circuit.opcodes[np.maximum(own_row, 0)])
+
+    def column(ptr, values, pool_ptr, pool_values, map_pool=None):
+        """Rows from the input and from the pool (disjoint per row), merged in row order."""
+        ptr_a, vals_a = gather_rows(ptr, values, own_row)
+        ptr_b, vals_b = gather_rows(pool_ptr, pool_values, pool_row)
+        if map_pool is not None:
+            vals_b = map_pool(vals_b, np.repeat(op, np.diff(ptr_b)))
+        out = np.empty(len(vals_a) + len(vals_b), values.dtype)
+        out[np.arange(len(vals_a)) + np.repeat(ptr_b[:-1], np.diff(ptr_a))] = vals_a
+        out[np.arange(len(vals_b)) + np.repeat(ptr_a[:-1], np.diff(ptr_b))] = vals_b
+        return (ptr_a + ptr_b).astype(np.int32), out
+
+    def operand(positions, owner):
+        return circuit.qubits[circuit.qubit_ptr[owner] + positions]
+
+    offset = len(circuit.expressions)
+    qubit_ptr, qubits = column(circuit.qubit_ptr, circuit.qubits, pool.qubit_ptr, pool.qubits,
+                               operand)
+    param_ptr, params = column(circuit.param_ptr, circuit.params, pool.param_ptr, pool.params)
+    _, param_expr = column(circuit.param_ptr, circuit.param_expr, pool.param_ptr,
+                           pool.param_expr,
+                           lambda e, _owner: np.where(e >= 0, e + offset, -1).astype(e.dtype))
+    clbit_ptr, clbits = gather_rows(circuit.clbit_ptr, circuit.clbits, own_row)
+    phase = circuit.global_phase
+    for t, uses in enumerate(np.bincount(which, minlength=len(phases)).tolist()):
+        if uses and (isinstance(phases[t], Expr) or phases[t]):
+            phase = phase + phases[t] * uses
+    used = np.zeros(len(table), bool)
+    used[opcodes] = True
+    keep = [i for i, g in enumerate(table) if used[i] or GATES.get(g.name) is g]
+    recode = np.full(len(table), -1, np.int64)
+    recode[keep] = np.arange(len(keep))
+    return circuit.replace(
+        opcodes=recode[opcodes].astype(np.int16), qubit_ptr=qubit_ptr,
+        qubits=qubits.astype(np.int32), param_ptr=param_ptr, params=params,
+        param_expr=param_expr.astype(np.int32), clbit_ptr=clbit_ptr.astype(np.int32),
+        clbits=clbits.astype(np.int32), cond_start=circuit.cond_start[op].astype(np.int32),
+        cond_width=circuit.cond_width[op].astype(np.int32),
+        cond_value=circuit.cond_value[op].astype(np.int64),
+        gate_table=tuple(table[i] for i in keep),
+        expressions=tuple(circuit.expressions) + tuple(pool.expressions),
+        global_phase=phase)
 
 
 def _gates_by_name(circuit: Circuit) -> dict:
