@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 import numpy as np
 
 from .circuit import Circuit
-from .passmanager import PassContext, PassMetric, run_pipeline
+from .passmanager import PassContext, PassMetric, check_pipeline, run_pipeline
 from .presets import preset_pipeline
 from .registry import build_pipeline
 
@@ -36,15 +36,57 @@ def compile(circuit: Circuit, target=None, *, optimization_level: int = 1, seed:
         target = load_target(target)
     if target is not None:
         target.check_fits(circuit.num_qubits)
-    spec = passes if passes is not None else preset_pipeline(
-        optimization_level, stages, mapped=target is not None)
+    mapped = target is not None
+    spec = passes if passes is not None else preset_pipeline(optimization_level, stages, mapped)
     pipeline = build_pipeline(spec)
     ctx = PassContext(target=target, seed=seed, time_budget=time_budget, audit=audit)
+    lower = None
+    if passes is None and mapped and optimization_level > FLOOR_LEVEL:
+        lower = build_pipeline(preset_pipeline(FLOOR_LEVEL, stages, mapped))
     t0 = time.perf_counter()
-    out = run_pipeline(circuit, pipeline, ctx, on_pass=on_pass)
+    if lower is None:
+        out = run_pipeline(circuit, pipeline, ctx, on_pass=on_pass)
+        kept = None
+    else:
+        out, ctx, pipeline, kept = _better_of(circuit, pipeline, lower, ctx, on_pass)
     seconds = time.perf_counter() - t0
-    return CompileResult(out, make_report(circuit, out, ctx, pipeline, seconds,
-                                          optimization_level if passes is None else None))
+    report = make_report(circuit, out, ctx, pipeline, seconds,
+                         optimization_level if passes is None else None)
+    if kept is not None:
+        report["kept"] = kept
+    return CompileResult(out, report)
+
+
+#: the level every higher level is compared with: a higher level keeps that level's
+#: circuit when its own comes out worse (it never returns a worse circuit than -O1)
+FLOOR_LEVEL = 1
+
+
+def quality_key(circuit: Circuit) -> tuple[int, int, int]:
+    """What "better" means between two compilations of one input: fewer two-qubit gates,
+    then a lower two-qubit depth, then a lower depth."""
+    return (circuit.two_qubit_count(), circuit.depth(two_qubit_only=True), circuit.depth())
+
+
+def _better_of(circuit: Circuit, own: list, lower: list, ctx: PassContext, on_pass):
+    """Run ``own`` and ``lower`` (sharing the passes they start with) and keep the better
+    result; on a tie the higher level's own.  Returns (circuit, context, pipeline, kept)."""
+    shared = 0
+    while shared < min(len(own), len(lower)) and repr(own[shared]) == repr(lower[shared]):
+        shared += 1
+    prefix = own[:shared]
+    start = run_pipeline(circuit, prefix, ctx, on_pass=on_pass) if prefix else circuit
+    facts = check_pipeline(prefix)
+    results = []
+    for tail, notify in ((own[shared:], on_pass), (lower[shared:], None)):
+        branch = replace(ctx, properties=dict(ctx.properties), metrics=list(ctx.metrics))
+        out = run_pipeline(start, tail, branch, facts, on_pass=notify)
+        results.append((quality_key(out), out, branch, prefix + tail))
+    (own_key, *own_result), (low_key, *low_result) = results
+    kept = {"level": "own" if own_key <= low_key else f"O{FLOOR_LEVEL}",
+            "own": list(own_key), f"O{FLOOR_LEVEL}": list(low_key)}
+    out, branch, pipeline = own_result if own_key <= low_key else low_result
+    return out, branch, pipeline, kept
 
 
 def _layout_list(layout) -> list[int] | None:
