@@ -263,3 +263,114 @@ def test_translation_is_deterministic():
     a, b = translate(c, BASES["wukong"]), translate(c, BASES["wukong"])
     assert np.array_equal(a.opcodes, b.opcodes) and np.array_equal(a.params, b.params)
     assert np.array_equal(a.qubits, b.qubits) and a.global_phase == b.global_phase
+
+
+# ----------------------------------------------------------------------------------------
+# the column path (numeric circuits of library gates) against the general walk
+
+COLUMNS = ("opcodes", "qubit_ptr", "qubits", "param_ptr", "params", "param_expr", "clbit_ptr",
+           "clbits", "cond_start", "cond_width", "cond_value")
+FORM_BASES = [BASES["wukong"], BASES["cloud"], BASES["sx"], BASES["u3"],
+              {"cx", "u3"} | INSTR, {"cz", "rx", "rz"} | INSTR, {"cz", "ry", "rz"} | INSTR,
+              {"cx", "rz", "sx"} | INSTR, {"cz", "u"} | INSTR, {"cx", "rphi", "rz"} | INSTR,
+              {"cz", "rphi", "rz", "ccx"} | INSTR, {"cz", "h", "s", "t", "x"} | INSTR]
+SPECIAL = (0.0, -0.0, math.pi, -math.pi, math.pi / 2, -math.pi / 2, 2 * math.pi, 1e-14,
+           math.pi + 1e-14, 3 * math.pi)
+
+
+def mixed_circuit(seed):
+    """Every library gate, special angles (signed zeros, half turns, near-drops), all four
+    instructions, a global phase and layouts."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 6))
+    gates = [g.name for g in UNITARY if g.num_qubits <= n]
+    c = random_circuit(n, int(rng.integers(0, 150)), seed=seed, gates=gates)
+    b = CircuitBuilder(n, 2, name="mixed")
+    for op in c:
+        special = rng.random() < 0.3
+        b.append(op.name, op.qubits,
+                 tuple(float(rng.choice(SPECIAL)) for _ in op.params) if special else op.params)
+        r = rng.random()
+        if r < 0.03:
+            b.append("barrier", ())
+        elif r < 0.06:
+            b.append("barrier", tuple(sorted({int(q) for q in rng.integers(n, size=2)})))
+        elif r < 0.08:
+            b.append("measure", (int(rng.integers(n)),), (), (int(rng.integers(2)),))
+        elif r < 0.09:
+            b.append("delay", (int(rng.integers(n)),), (1e-7,))
+        elif r < 0.10:
+            b.append("reset", (int(rng.integers(n)),))
+    b.global_phase = float(rng.uniform(-7, 7))
+    b.initial_layout = rng.permutation(n)
+    b.final_layout = rng.permutation(n)
+    return b.build()
+
+
+def assert_identical(a, b):
+    for name in COLUMNS:
+        x, y = getattr(a, name), getattr(b, name)
+        assert x.dtype == y.dtype and x.tobytes() == y.tobytes(), name
+    assert repr(a.global_phase) == repr(b.global_phase)
+    assert (a.num_qubits, a.num_clbits, a.name, a.qregs, a.cregs, a.expressions) == \
+        (b.num_qubits, b.num_clbits, b.name, b.qregs, b.cregs, b.expressions)
+    assert [g.name for g in a.gate_table] == [g.name for g in b.gate_table]
+    assert np.array_equal(a.initial_layout, b.initial_layout)
+    assert np.array_equal(a.final_layout, b.final_layout)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_column_path_writes_the_same_bits_as_the_general_walk(seed, monkeypatch):
+    from jingu.passes import translate as module
+
+    c = mixed_circuit(seed)
+    for basis in FORM_BASES:
+        rules = module._Rules.of(frozenset(basis))
+        try:
+            walked = module._Translator(rules, c).run()
+        except CompileError:  # a gate this basis cannot express: the walk reports it
+            assert module._translate_columns(rules, c) is None
+            continue
+        for batch in (0, 10**9):  # the rphi form for all runs at once, and run by run
+            monkeypatch.setattr(module, "_BATCH", batch)
+            fast = module._translate_columns(rules, c)
+            assert fast is not None
+            assert_identical(fast, walked)
+        if len(c) <= 60 and c.num_qubits <= 4:
+            assert_same(c, fast)
+
+
+def test_circuits_the_column_path_leaves_to_the_walk(rng):
+    from jingu.passes import translate as module
+
+    rules = module._Rules.of(frozenset(BASES["wukong"]))
+    symbolic = CircuitBuilder(2)
+    symbolic.append("h", (0,))
+    symbolic.append("rx", (1,), (Symbol("t"),))
+    conditioned = CircuitBuilder(2, 1)
+    conditioned.append("h", (0,), (), (), Condition(0, 1, 1))
+    body = CircuitBuilder(2)
+    body.append("cx", (0, 1))
+    program = CircuitBuilder(2)
+    program.register_gate(Gate("mine", 2, body=body.build()))
+    program.append("mine", (1, 0))
+    no_measure = CircuitBuilder(1, 1)
+    no_measure.append("measure", (0,), (), (0,))
+    for b in (symbolic, conditioned, program):
+        assert module._translate_columns(rules, b.build()) is None
+    no_basis = module._Rules.of(frozenset({"rphi", "rz", "cz"}))
+    assert module._translate_columns(no_basis, no_measure.build()) is None
+    plain = translate(program.build(), BASES["wukong"])
+    assert module._translate_columns(rules, plain) is not None  # already native: columns
+    assert_same(program.build(), plain)
+
+
+def test_signed_zero_angles_do_not_share_cached_matrices():
+    """0.0 and -0.0 are equal as floats but give different matrix bits: whichever came
+    first must not decide the other's (same input, same output, whatever ran before)."""
+    from jingu.passes.translate import _matrix_1q
+
+    for name, plus, minus in (("u3", (0.0, 0.3, 0.2), (-0.0, 0.3, 0.2)), ("rz", (0.0,), (-0.0,))):
+        for params in (plus, minus, plus):
+            got = np.array(_matrix_1q(name, params))
+            assert got.tobytes() == GATES[name].matrix(params).reshape(4).tobytes()
