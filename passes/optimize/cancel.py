@@ -17,16 +17,9 @@ import numpy as np
 from jingu.circuit import Circuit
 from jingu.passmanager import Pass
 
-from .matrices import (
-    DEFAULT_ATOL,
-    EXACT_TOL,
-    gate_types,
-    is_identity,
-    is_symmetric,
-    one_qubit_types,
-)
+from .matrices import DEFAULT_ATOL, EXACT_TOL, is_identity, one_qubit_types
 from .rewrite import Rewrite
-from .runs import Matrices, op_facts
+from .runs import Matrices, op_facts, table_facts
 
 
 class CancelInverses(Pass):
@@ -55,44 +48,36 @@ def cancel_inverses(circuit: Circuit, lookback: int = 64,
     if not n:
         return circuit
     facts = op_facts(circuit)
-    table = circuit.gate_table
+    table = facts.table
     codes = circuit.opcodes
     arity = facts.arity
-    gate_arity = np.array([g.num_qubits for g in table])[codes]
-    plain = facts.plain & (arity == gate_arity) & (arity >= 1) & (arity <= 2)
+    plain = facts.whole & (arity >= 1) & (arity <= 2)
 
     one = facts.batch & (arity == 1)
     # fixed two-qubit gates (cz, swap, ...) are never the identity: only parametrised ones
     # need a matrix
-    has_params = np.array([g.num_params > 0 for g in table], dtype=bool)[codes]
-    two = facts.batch & (arity == 2) & has_params
+    two = facts.batch & (arity == 2) & (table.num_params[codes] > 0)
     mats = Matrices(circuit, np.nonzero(one | two)[0], arity)
     drop = np.zeros(n, np.bool_)
     drop_phase = np.zeros(n)
     for sel, m in ((np.nonzero(one)[0], mats.one), (np.nonzero(two)[0], mats.two)):
-        mask, phase = is_identity(m, atol)
-        drop[sel[mask]] = True
-        drop_phase[sel[mask]] = phase[mask]
+        if len(sel):
+            mask, phase = is_identity(m, atol)
+            drop[sel[mask]] = True
+            drop_phase[sel[mask]] = phase[mask]
 
     kind = np.zeros(n, np.int8)
     kind[plain & (one | facts.symbolic | (arity == 2))] = 2
     kind[one] = 1
 
     # commutation types per operand slot
-    slot_op = np.repeat(np.arange(n), arity)
-    slot_pos = np.arange(len(circuit.qubits)) - circuit.qubit_ptr[slot_op]
-    types = np.zeros(len(circuit.qubits), np.int64)
-    plain_slots = plain[slot_op]
-    for code in np.unique(codes[plain]).tolist():
-        t = np.array(gate_types(table[code]), dtype=np.int64)
-        sel = plain_slots & (codes[slot_op] == code)
-        types[sel] = t[slot_pos[sel]]
+    types = np.where(plain[facts.slot_op], facts.types, 0)
     one_ops = np.nonzero(one)[0]
     one_types = one_qubit_types(mats.one, EXACT_TOL)
     types[circuit.qubit_ptr[one_ops]] = one_types[mats.mat_of[one_ops]]
 
     key, invkey = _keys(circuit, np.nonzero(kind == 2)[0])
-    symmetric = np.array([is_symmetric(g) for g in table], dtype=np.bool_)[codes]
+    symmetric = table.symmetric(codes)
     keep, phase = cancel(circuit.num_qubits, circuit.qubit_ptr, circuit.qubits, kind, types,
                          key, invkey, symmetric, mats.mat_of, mats.one, drop, drop_phase,
                          int(lookback), atol)
@@ -112,9 +97,10 @@ def _keys(circuit: Circuit, ops: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     invkey = np.full(n, -2, np.int64)
     ids: dict = {}
     table = circuit.gate_table
-    codes = {g.name: i for i, g in enumerate(table)}
+    facts = table_facts(table)
+    codes = facts.codes
     ops = np.asarray(ops, dtype=np.int64)
-    nparams = np.array([g.num_params for g in table])[circuit.opcodes[ops]]
+    nparams = facts.num_params[circuit.opcodes[ops]]
     fixed = ops[nparams == 0]
     fixed_codes = circuit.opcodes[fixed].astype(np.int64)
     for code in np.unique(fixed_codes).tolist():

@@ -72,8 +72,7 @@ def fuse_runs(circuit: Circuit, form: str, basis,
     runs, run_qubit = one_qubit_runs(circuit, member)
     numeric_ops = np.nonzero(member & ~facts.symbolic)[0]
     mats = Matrices(circuit, numeric_ops, facts.arity)
-    table = circuit.gate_table
-    in_basis = np.array([g.name in basis and GATES.get(g.name) is g for g in table])
+    in_basis = facts.table.in_basis(basis)
     sizes = runs.sizes
     sym_count = np.add.reduceat(facts.symbolic[runs.ops].astype(np.int64), runs.ptr[:-1]) \
         if len(runs) else np.zeros(0, np.int64)
@@ -89,7 +88,7 @@ def fuse_runs(circuit: Circuit, form: str, basis,
         todo = (sizes[numeric] > 1) | (foreign[numeric] > 0) | ident
         picked = numeric[todo]
         angles = zyz_angles(products[todo]) if len(picked) else np.zeros((0, 4))
-        diagonal_g = np.array([g.diagonal for g in table], dtype=np.int64)
+        diagonal_g = facts.table.diagonal.astype(np.int64)
         pulses = sizes - np.add.reduceat(diagonal_g[circuit.opcodes[runs.ops]],
                                          runs.ptr[:-1])
         if form == "rphi":
@@ -100,6 +99,41 @@ def fuse_runs(circuit: Circuit, form: str, basis,
     for r in np.nonzero(sym_count > 0)[0].tolist():
         _fuse_symbolic(out, circuit, runs.members(r), int(run_qubit[r]), mats, form, basis,
                        facts)
+    return out.build()
+
+
+def fuse_and_push_rz(circuit: Circuit, atol: float = DEFAULT_ATOL) -> Circuit:
+    """``fuse_runs`` in the rphi form followed by ``virtual_z.push_rz``, in one walk
+    (``kernels.fuse_frames``), for circuits without symbolic parameters: every run of
+    one-qubit gates becomes at most one rphi, and the rz each leaves travels on with the
+    frame it met; pulses within ``atol`` of the identity go."""
+    from jingu.passes.synthesis.one_qubit import rphi_form_batch
+
+    from .kernels import fuse_frames
+    from .matrices import ZTYPE
+    from .virtual_z import ANGLE_EPS as RZ_EPS
+    from .virtual_z import wrap_rz
+
+    if not len(circuit):
+        return circuit
+    facts = op_facts(circuit)
+    member = facts.batch & (facts.arity == 1)
+    role = np.where(facts.table.transparent[circuit.opcodes], 5, 0).astype(np.int8)
+    role[member] = 1
+    mats = Matrices(circuit, np.nonzero(member)[0], facts.arity)
+    run_q, run_pos, angles, flush_pos, flush_q, flush_angle = fuse_frames(
+        circuit.num_qubits, circuit.qubit_ptr, circuit.qubits, role,
+        (facts.types & ZTYPE) != 0, mats.mat_of, mats.one)
+    rt, rp, has_rphi, _, _, _ = rphi_form_batch(*angles.T)
+    has_rphi &= rt > 2.0 * atol
+    wrapped, wrap_phase = wrap_rz(flush_angle)
+    has_rz = np.abs(wrapped) > RZ_EPS
+    out = Rewrite(circuit)
+    out.drop(member)
+    out.insert_many(run_pos[has_rphi], "rphi", run_q[has_rphi],
+                    np.stack([rt[has_rphi], rp[has_rphi]], axis=1))
+    out.insert_many(flush_pos[has_rz], "rz", flush_q[has_rz], wrapped[has_rz])
+    out.add_phase(float(angles[:, 3].sum() + wrap_phase.sum()))
     return out.build()
 
 

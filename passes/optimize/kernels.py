@@ -12,8 +12,11 @@ import math
 import numpy as np
 from numba import njit
 
+from jingu.passes.synthesis.one_qubit import rphi_turn
 from jingu.passes.synthesis.two_qubit import angles_kernel, circuit_kernel
 from jingu.passes.synthesis.weyl import _det_phase, kak_kernel, zyz_kernel
+
+rphi_turn_kernel = njit(cache=True)(rphi_turn)
 
 # ----------------------------------------------------------------------------------------
 # matrices and wires
@@ -67,6 +70,40 @@ def identity_phases(mats, tol):
             mask[r] = True
             phase[r] = cmath.phase(lead)
     return mask, phase
+
+
+@njit(cache=True)
+def op_facts(codes, qubit_ptr, param_ptr, param_expr, cond_width, unitary_g, nq_g, matrix_g,
+             types_g):
+    """Per-op facts from per-opcode tables (see ``runs.op_facts``): arity, unitary,
+    conditioned, symbolic, batch, whole, and per slot the types and the op."""
+    n = len(codes)
+    m = qubit_ptr[n]
+    arity = np.empty(n, np.int64)
+    unitary = np.empty(n, np.bool_)
+    conditioned = np.empty(n, np.bool_)
+    symbolic = np.zeros(n, np.bool_)
+    batch = np.zeros(n, np.bool_)
+    whole = np.zeros(n, np.bool_)
+    types = np.zeros(m, np.int64)
+    slot_op = np.empty(m, np.int64)
+    for i in range(n):
+        c = codes[i]
+        lo, hi = qubit_ptr[i], qubit_ptr[i + 1]
+        arity[i] = hi - lo
+        unitary[i] = unitary_g[c]
+        conditioned[i] = cond_width[i] > 0
+        for j in range(param_ptr[i], param_ptr[i + 1]):
+            if param_expr[j] >= 0:
+                symbolic[i] = True
+        w = unitary_g[c] and cond_width[i] == 0 and hi - lo == nq_g[c]
+        whole[i] = w
+        batch[i] = w and not symbolic[i] and matrix_g[c]
+        for k in range(lo, hi):
+            slot_op[k] = i
+            if w:
+                types[k] = types_g[c, k - lo]
+    return arity, unitary, conditioned, symbolic, batch, whole, types, slot_op
 
 
 @njit(cache=True)
@@ -147,14 +184,50 @@ def _close(open_blk, bq0, bq1, q):
 
 
 @njit(cache=True)
-def two_qubit_blocks(num_qubits, qubit_ptr, qubits, prev_op, member):
+def _next_stop(k, qubit_ptr, next_op, member):
+    """The first op after slot k on its wire that is not a one-qubit member (-1: none)."""
+    p = next_op[k]
+    while p >= 0 and member[p] == 1:
+        p = next_op[qubit_ptr[p]]
+    return p
+
+
+@njit(cache=True)
+def _passes(r, k, q, bq0, bq1, acc0, acc1, types, qubit_ptr, qubits, next_op, member):
+    """Whether a two-qubit op, met at its slot k on qubit q of the open block r, may
+    move before the block: it commutes there with every op of the block so far, and the
+    block goes on after it (the next two-qubit op on q acts on the block's pair)."""
+    acc = acc0[r] if q == bq0[r] else acc1[r]
+    if (acc & types[k]) == 0:
+        return False
+    p = _next_stop(k, qubit_ptr, next_op, member)
+    if p < 0 or member[p] != 2:
+        return False
+    a, b = qubits[qubit_ptr[p]], qubits[qubit_ptr[p] + 1]
+    return (a == bq0[r] and b == bq1[r]) or (a == bq1[r] and b == bq0[r])
+
+
+@njit(cache=True)
+def _absorb(r, k, q, bq0, acc0, acc1, types):
+    if q == bq0[r]:
+        acc0[r] &= types[k]
+    else:
+        acc1[r] &= types[k]
+
+
+@njit(cache=True)
+def two_qubit_blocks(num_qubits, qubit_ptr, qubits, next_op, prev_op, member, types, commute):
     """Maximal blocks of operations on one pair of qubits.
 
     ``member[i]`` is 1 for a one-qubit op that may join a block, 2 for a two-qubit op, 0
     for anything else (which ends the blocks on its qubits).  A block opens at a two-qubit
     op (taking the one-qubit ops just before it on both wires) and closes, on both qubits
-    at once, when an op outside it touches either qubit.  Its ops are consecutive on both
-    wires, so the block can be replaced by ops written at the position of its last op.
+    at once, when an op outside it touches either qubit.  With ``commute``, a two-qubit op
+    on another pair does not close the block on a qubit where it commutes with all the
+    block's ops so far (``types[k]``: ZTYPE / XTYPE bits of operand slot k) and the block
+    goes on after it: the op stays where it is, outside any block, and the block is
+    thought of as starting after it.  Either way a block can be replaced by ops written
+    at the position of its last op.
 
     Returns (blk_of, ptr, ops, bq0, bq1): block of each op (-1 if none), the ops of
     block b as ops[ptr[b]:ptr[b+1]] in circuit order, and each block's qubit pair (the
@@ -165,25 +238,45 @@ def two_qubit_blocks(num_qubits, qubit_ptr, qubits, prev_op, member):
     open_blk = np.full(num_qubits, -1, np.int64)
     bq0 = np.empty(n, np.int64)
     bq1 = np.empty(n, np.int64)
+    acc0 = np.zeros(n, np.int64)
+    acc1 = np.zeros(n, np.int64)
     count = 0
     for i in range(n):
         lo, hi = qubit_ptr[i], qubit_ptr[i + 1]
         kind = member[i]
         if kind == 1:
             q = qubits[lo]
-            if open_blk[q] >= 0:
-                blk_of[i] = open_blk[q]
+            r = open_blk[q]
+            if r >= 0:
+                blk_of[i] = r
+                _absorb(r, lo, q, bq0, acc0, acc1, types)
         elif kind == 2:
             a, b = qubits[lo], qubits[lo + 1]
-            if open_blk[a] >= 0 and open_blk[a] == open_blk[b]:
-                blk_of[i] = open_blk[a]
+            ra, rb = open_blk[a], open_blk[b]
+            if ra >= 0 and ra == rb:
+                blk_of[i] = ra
+                _absorb(ra, lo, a, bq0, acc0, acc1, types)
+                _absorb(ra, lo + 1, b, bq0, acc0, acc1, types)
                 continue
+            if commute:
+                pa = ra >= 0 and _passes(ra, lo, a, bq0, bq1, acc0, acc1, types,
+                                         qubit_ptr, qubits, next_op, member)
+                pb = rb >= 0 and _passes(rb, lo + 1, b, bq0, bq1, acc0, acc1, types,
+                                         qubit_ptr, qubits, next_op, member)
+                if pa or pb:
+                    if not pa:
+                        _close(open_blk, bq0, bq1, a)
+                    if not pb:
+                        _close(open_blk, bq0, bq1, b)
+                    continue
             _close(open_blk, bq0, bq1, a)
             _close(open_blk, bq0, bq1, b)
             r = count
             count += 1
             bq0[r] = a
             bq1[r] = b
+            acc0[r] = types[lo]
+            acc1[r] = types[lo + 1]
             open_blk[a] = r
             open_blk[b] = r
             blk_of[i] = r
@@ -191,12 +284,62 @@ def two_qubit_blocks(num_qubits, qubit_ptr, qubits, prev_op, member):
                 p = prev_op[s]
                 while p >= 0 and member[p] == 1 and blk_of[p] == -1:
                     blk_of[p] = r
+                    _absorb(r, qubit_ptr[p], qubits[qubit_ptr[p]], bq0, acc0, acc1, types)
                     p = prev_op[qubit_ptr[p]]
         else:
             for k in range(lo, hi):
                 _close(open_blk, bq0, bq1, qubits[k])
     ptr, ops = _group(blk_of, count)
     return blk_of, ptr, ops, bq0[:count].copy(), bq1[:count].copy()
+
+
+@njit(cache=True)
+def _slot(op, q, qubit_ptr, qubits):
+    for k in range(qubit_ptr[op], qubit_ptr[op + 1]):
+        if qubits[k] == q:
+            return k
+    return -1
+
+
+@njit(cache=True)
+def _wide_neighbour(op, q, qubit_ptr, qubits, links):
+    """The nearest op on wire q before (``links`` = prev_op) or after (next_op) ``op``
+    that acts on several qubits, -1 if none."""
+    p = links[_slot(op, q, qubit_ptr, qubits)]
+    while p >= 0 and qubit_ptr[p + 1] - qubit_ptr[p] == 1:
+        p = links[qubit_ptr[p]]
+    return p
+
+
+@njit(cache=True)
+def opens_a_merge(blocks, ptr, ops, bq0, bq1, qubit_ptr, qubits, next_op, prev_op):
+    """Whether one of ``blocks`` (which became local) stood between two gates on one pair
+    of qubits: with it gone, they can form a block (or cancel) in another round."""
+    for j in range(len(blocks)):
+        g = blocks[j]
+        for side in range(2):
+            q = bq0[g] if side == 0 else bq1[g]
+            first = -1
+            last = -1
+            for t in range(ptr[g], ptr[g + 1]):
+                op = ops[t]
+                if _slot(op, q, qubit_ptr, qubits) >= 0:
+                    if first < 0:
+                        first = op
+                    last = op
+            if first < 0:
+                continue
+            before = _wide_neighbour(first, q, qubit_ptr, qubits, prev_op)
+            after = _wide_neighbour(last, q, qubit_ptr, qubits, next_op)
+            if before < 0 or after < 0:
+                continue
+            lb, la = qubit_ptr[before], qubit_ptr[after]
+            if qubit_ptr[before + 1] - lb != 2 or qubit_ptr[after + 1] - la != 2:
+                continue
+            a0, a1, b0, b1 = qubits[lb], qubits[lb + 1], qubits[la], qubits[la + 1]
+            if (a0 == b0 and a1 == b1) or (a0 == b1 and a1 == b0):
+                return True
+    return False
 
 
 # ----------------------------------------------------------------------------------------
@@ -342,14 +485,16 @@ def cz_counts(mats, tol):
 
 
 @njit(cache=True)
-def synthesize_blocks(mats, atol, cx, magic, magic_dag, combos, tol, signs, ipaulis, paulis,
-                      fixed):
+def synthesize_blocks(mats, atol, infidelity, cx, magic, magic_dag, combos, tol, signs,
+                      ipaulis, paulis, fixed):
     """The numeric half of ``synthesize_2q`` for many 4x4 unitaries: (counts, phases,
-    angles) with angles[r, :counts[r] + 1] the ZYZ angles of each layer and qubit; count
-    -1 where a matrix is not unitary."""
+    angles, lost) with angles[r, :counts[r] + 1] the ZYZ angles of each layer and qubit
+    and lost[r] the average-gate infidelity of an approximated class; count -1 where a
+    matrix is not unitary."""
     count = mats.shape[0]
     counts = np.empty(count, np.int64)
     phases = np.zeros(count)
+    lost = np.zeros(count)
     angles = np.zeros((count, 4, 2, 4))
     u = np.empty((4, 4), np.complex128)
     for r in range(count):
@@ -360,16 +505,17 @@ def synthesize_blocks(mats, atol, cx, magic, magic_dag, combos, tol, signs, ipau
         if not err <= 1e-8:
             counts[r] = -1
             continue
-        layers, extra = circuit_kernel(f, locs, atol, paulis, fixed)
+        layers, extra, spent = circuit_kernel(f, locs, atol, infidelity, paulis, fixed)
         ang = angles_kernel(layers, cx, fixed[0])
         k = ang.shape[0]
         counts[r] = k - 1
         phases[r] = phase + extra
+        lost[r] = spent
         for i in range(k):
             for q in range(2):
                 for j in range(4):
                     angles[r, i, q, j] = ang[i, q, j]
-    return counts, phases, angles
+    return counts, phases, angles, lost
 
 
 # ----------------------------------------------------------------------------------------
@@ -437,6 +583,79 @@ def virtual_z(num_qubits, qubit_ptr, qubits, role, passes, lam, phase_of, phi_sl
                 ver[q] = -1
     return (keep, flush_num, flush_ver, frame, ver, seen_num, seen_ver,
             ver_parent[:count].copy(), ver_op[:count].copy(), phase)
+
+
+@njit(cache=True)
+def fuse_frames(num_qubits, qubit_ptr, qubits, role, passes, mat_of, mats):
+    """One-qubit fusion with the rphi form's rz pushed on as a frame, in one walk.
+
+    role per op: 1 a numeric one-qubit gate (matrix mats[mat_of[i]]) that joins the run on
+    its wire, 5 an instruction frames pass (barrier, delay), 0 anything else, which lets a
+    frame through at slot k when ``passes[k]``.  Any other op ends the runs on its wires.
+    A run, with the frame F met before it, is ``U RZ(F) = e^{i alpha} RZ(phi) RY(theta)
+    RZ(lam + F)``: one rphi written before the op that ends it, then the frame
+    ``rphi_turn`` (it moves on as far as frames go, and comes out as one rz before the
+    first op that stops it, or at the end of the wire).
+
+    Returns, per run, (qubit, position, theta, phi, lam, alpha) -- lam with the frame in
+    -- and per flushed frame (position, qubit, angle).
+    """
+    n = len(qubit_ptr) - 1
+    open_run = np.zeros(num_qubits, np.bool_)
+    prod = np.empty((num_qubits, 4), np.complex128)
+    frame = np.zeros(num_qubits)
+    run_q = np.empty(n + num_qubits, np.int64)
+    run_pos = np.empty(n + num_qubits, np.int64)
+    run_ang = np.empty((n + num_qubits, 4))
+    flush_pos = np.empty(len(qubits) + num_qubits, np.int64)
+    flush_q = np.empty(len(qubits) + num_qubits, np.int64)
+    flush_ang = np.empty(len(qubits) + num_qubits)
+    runs = 0
+    flushes = 0
+    for i in range(n + 1):
+        lo = qubit_ptr[i] if i < n else 0
+        hi = qubit_ptr[i + 1] if i < n else num_qubits
+        r = role[i] if i < n else 0
+        if r == 1:
+            q = qubits[lo]
+            m = mats[mat_of[i]]
+            if not open_run[q]:
+                open_run[q] = True
+                prod[q, 0] = m[0, 0]
+                prod[q, 1] = m[0, 1]
+                prod[q, 2] = m[1, 0]
+                prod[q, 3] = m[1, 1]
+            else:
+                a, b, c, d = prod[q, 0], prod[q, 1], prod[q, 2], prod[q, 3]
+                prod[q, 0] = m[0, 0] * a + m[0, 1] * c
+                prod[q, 1] = m[0, 0] * b + m[0, 1] * d
+                prod[q, 2] = m[1, 0] * a + m[1, 1] * c
+                prod[q, 3] = m[1, 0] * b + m[1, 1] * d
+            continue
+        for k in range(lo, hi):
+            q = qubits[k] if i < n else k
+            if open_run[q]:
+                open_run[q] = False
+                t, p, lam, alpha = zyz_kernel(prod[q, 0], prod[q, 1], prod[q, 2], prod[q, 3])
+                lam += frame[q]
+                run_q[runs] = q
+                run_pos[runs] = i
+                run_ang[runs, 0] = t
+                run_ang[runs, 1] = p
+                run_ang[runs, 2] = lam
+                run_ang[runs, 3] = alpha
+                runs += 1
+                frame[q] = rphi_turn_kernel(t, p, lam)
+            if i < n and (r == 5 or passes[k]):
+                continue
+            if frame[q] != 0.0:
+                flush_pos[flushes] = i
+                flush_q[flushes] = q
+                flush_ang[flushes] = frame[q]
+                flushes += 1
+                frame[q] = 0.0
+    return (run_q[:runs].copy(), run_pos[:runs].copy(), run_ang[:runs].copy(),
+            flush_pos[:flushes].copy(), flush_q[:flushes].copy(), flush_ang[:flushes].copy())
 
 
 # ----------------------------------------------------------------------------------------
@@ -577,6 +796,52 @@ def diagonal_before_measure(num_qubits, qubit_ptr, qubits, role):
             for k in range(lo, hi):
                 measured[qubits[k]] = False
     return keep
+
+
+@njit(cache=True)
+def deferrable_measurements(num_qubits, num_clbits, qubit_ptr, qubits, clbit_ptr, clbits,
+                            cond_start, cond_width, role):
+    """Which measurements can move to the end of the circuit, and where to.
+
+    role per op: 1 a swap (moves the contents of its qubits), 2 a measurement of one
+    qubit into one clbit, 0 anything else.  A measurement can move when nothing but swaps
+    touches the content it measured afterwards and no later op reads or writes its clbit:
+    it then measures, at the end, the qubit where swaps leave that content.  Returns
+    (movable, qubit_at_end) per op.
+    """
+    n = len(qubit_ptr) - 1
+    content = np.arange(num_qubits)  # content held by each qubit (named by its start)
+    last_use = np.full(num_qubits, -1, np.int64)  # per content: last op other than a swap
+    last_bit = np.full(max(num_clbits, 1), -1, np.int64)
+    seen = np.empty(n, np.int64)  # per measurement: the content it measured
+    for i in range(n):
+        lo, hi = qubit_ptr[i], qubit_ptr[i + 1]
+        if role[i] == 1:
+            a, b = qubits[lo], qubits[lo + 1]
+            t = content[a]
+            content[a] = content[b]
+            content[b] = t
+        else:
+            for k in range(lo, hi):
+                last_use[content[qubits[k]]] = i
+            if role[i] == 2:
+                seen[i] = content[qubits[lo]]
+        for k in range(clbit_ptr[i], clbit_ptr[i + 1]):
+            last_bit[clbits[k]] = i
+        for c in range(cond_start[i], cond_start[i] + cond_width[i]):
+            last_bit[c] = i
+    where = np.empty(num_qubits, np.int64)  # where each content ends
+    for q in range(num_qubits):
+        where[content[q]] = q
+    movable = np.zeros(n, np.bool_)
+    qubit_at_end = np.full(n, -1, np.int64)
+    for i in range(n):
+        if role[i] == 2:
+            x = seen[i]
+            if last_use[x] == i and last_bit[clbits[clbit_ptr[i]]] == i:
+                movable[i] = True
+                qubit_at_end[i] = where[x]
+    return movable, qubit_at_end
 
 
 # ----------------------------------------------------------------------------------------

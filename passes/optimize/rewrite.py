@@ -25,14 +25,12 @@ class Rewrite:
     def __init__(self, circuit: Circuit):
         self.circuit = circuit
         self.keep = np.ones(len(circuit), dtype=bool)
-        self.params = circuit.params.copy()
-        self.param_expr = circuit.param_expr.copy()
-        self.qubits = circuit.qubits.copy()
+        self._params = self._param_expr = self._qubits = None  # copied on first use
         self.phase: float | Expr = 0.0
         self.final_layout = circuit.final_layout
         self.initial_layout = circuit.initial_layout
-        self._table = list(circuit.gate_table)
-        self._codes = {g.name: i for i, g in enumerate(self._table)}
+        self._table = circuit.gate_table  # a list once a gate is added
+        self._codes = None
         self._exprs = list(circuit.expressions)
         self._expr_index = {e: i for i, e in enumerate(self._exprs)}
         # inserted rows: position, opcode, qubits, params (floats; NaN = expression)
@@ -46,6 +44,25 @@ class Rewrite:
         self._batches: list[tuple] = []
         self.touched = False
 
+    # -- the columns edited in place (copies of the circuit's, made on first use) --------
+    @property
+    def params(self) -> np.ndarray:
+        if self._params is None:
+            self._params = self.circuit.params.copy()
+        return self._params
+
+    @property
+    def param_expr(self) -> np.ndarray:
+        if self._param_expr is None:
+            self._param_expr = self.circuit.param_expr.copy()
+        return self._param_expr
+
+    @property
+    def qubits(self) -> np.ndarray:
+        if self._qubits is None:
+            self._qubits = self.circuit.qubits.copy()
+        return self._qubits
+
     # -- edits ---------------------------------------------------------------------------
     def drop(self, ops) -> None:
         self.keep[ops] = False
@@ -57,9 +74,13 @@ class Rewrite:
             self.touched = True
 
     def opcode(self, name: str) -> int:
+        if self._codes is None:
+            from .runs import table_facts
+
+            self._codes = dict(table_facts(self._table).codes)
         code = self._codes.get(name)
         if code is None:
-            self._table.append(GATES[name])
+            self._table = list(self._table) + [GATES[name]]
             code = self._codes[name] = len(self._table) - 1
         return code
 
@@ -146,15 +167,17 @@ class Rewrite:
         from .kernels import merge_columns
 
         c = self.circuit
-        if not self.touched and np.array_equal(self.qubits, c.qubits):
+        if not self.touched and (self._qubits is None or np.array_equal(self._qubits,
+                                                                         c.qubits)):
             return c
         pos, code, qptr, qs, pptr, ps, pes = self._inserted()
         order = np.argsort(pos, kind="stable")
         (opcodes, qubit_ptr, qubits, param_ptr, params, param_expr, clbit_ptr, clbits,
          cond_start, cond_width, cond_value) = merge_columns(
-            self.keep, c.opcodes, c.qubit_ptr, self.qubits, c.param_ptr, self.params,
-            self.param_expr, c.clbit_ptr, c.clbits, c.cond_start, c.cond_width,
-            c.cond_value, order, pos, code, qptr, qs, pptr, ps, pes)
+            self.keep, c.opcodes, c.qubit_ptr, self._or(self._qubits, c.qubits), c.param_ptr,
+            self._or(self._params, c.params), self._or(self._param_expr, c.param_expr),
+            c.clbit_ptr, c.clbits, c.cond_start, c.cond_width, c.cond_value, order, pos, code,
+            qptr, qs, pptr, ps, pes)
         expressions, param_expr = self._pruned(param_expr)
         phase = c.global_phase + self.phase
         if not isinstance(phase, Expr):
@@ -165,6 +188,10 @@ class Rewrite:
             cond_start=cond_start, cond_width=cond_width, cond_value=cond_value,
             gate_table=tuple(self._table), expressions=expressions, global_phase=phase,
             initial_layout=self.initial_layout, final_layout=self.final_layout)
+
+    @staticmethod
+    def _or(edited, original):
+        return original if edited is None else edited
 
     def _pruned(self, param_expr: np.ndarray):
         """Expressions still in use (in first-use order) and the re-indexed column."""
@@ -179,3 +206,27 @@ class Rewrite:
         out = param_expr.copy()
         out[used] = remap[idx]
         return tuple(self._exprs[k] for k in keep.tolist()), out
+
+
+def _gather(ptr: np.ndarray, values: np.ndarray, order: np.ndarray):
+    """(ptr, values) of variable-length rows taken in ``order``."""
+    lens = np.diff(ptr)[order]
+    out_ptr = np.zeros(len(order) + 1, np.int32)
+    np.cumsum(lens, out=out_ptr[1:])
+    idx = np.repeat(ptr[order].astype(np.int64) - out_ptr[:-1], lens) + np.arange(out_ptr[-1])
+    return out_ptr, values[idx]
+
+
+def reorder(circuit: Circuit, order: np.ndarray) -> Circuit:
+    """The circuit with its operations taken in ``order`` (a permutation of their
+    indices); the caller vouches that the new order means the same."""
+    order = np.asarray(order, dtype=np.int64)
+    qubit_ptr, qubits = _gather(circuit.qubit_ptr, circuit.qubits, order)
+    param_ptr, params = _gather(circuit.param_ptr, circuit.params, order)
+    _, param_expr = _gather(circuit.param_ptr, circuit.param_expr, order)
+    clbit_ptr, clbits = _gather(circuit.clbit_ptr, circuit.clbits, order)
+    return circuit.replace(
+        opcodes=circuit.opcodes[order], qubit_ptr=qubit_ptr, qubits=qubits,
+        param_ptr=param_ptr, params=params, param_expr=param_expr, clbit_ptr=clbit_ptr,
+        clbits=clbits, cond_start=circuit.cond_start[order],
+        cond_width=circuit.cond_width[order], cond_value=circuit.cond_value[order])

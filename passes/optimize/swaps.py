@@ -19,7 +19,14 @@ import numpy as np
 from jingu.circuit import Circuit
 from jingu.passmanager import Pass
 
-from .consolidate import BlockView, Synthesis, cz_screen, synthesize, write_blocks
+from .consolidate import (
+    BlockView,
+    Stats,
+    cz_screen,
+    screen_tolerance,
+    synthesize,
+    write_blocks,
+)
 from .matrices import DEFAULT_ATOL
 from .natives import natives
 from .rewrite import Rewrite
@@ -31,7 +38,8 @@ class AbsorbSwaps(Pass):
     """Absorb swaps at the ends of the circuit into the layouts when that saves CZ.
 
     Trailing swaps go into the final layout (later one-qubit ops and measurements are
-    relabelled), leading ones, with ``initial``, into the initial layout.
+    relabelled), leading ones, with ``initial``, into the initial layout.  ``atol`` and
+    ``infidelity`` are the approximation of the re-synthesis (see consolidate-2q).
     """
 
     name = "absorb-swaps"
@@ -39,12 +47,17 @@ class AbsorbSwaps(Pass):
     basis: str = ""
     initial: bool = True
     atol: float = 1e-9
+    infidelity: float = 1e-12  # NEGLIGIBLE_INFIDELITY, literal so `jingu passes` reads it
 
     def run(self, circuit: Circuit, ctx) -> Circuit:
         nat = natives(self.name, self.basis, ctx)
         if nat.entangler is None or nat.form is None:
             return circuit
-        return absorb_swaps(circuit, nat.entangler, nat.form, self.initial, self.atol)
+        stats = Stats()
+        out = absorb_swaps(circuit, nat.entangler, nat.form, self.initial, self.atol,
+                           self.infidelity, stats)
+        stats.report(ctx)
+        return out
 
 
 #: waves of absorption in one pass: each wave can expose the blocks before (after) the
@@ -53,7 +66,8 @@ WAVES = 64
 
 
 def absorb_swaps(circuit: Circuit, entangler: str, form: str, initial: bool = True,
-                 atol: float = DEFAULT_ATOL) -> Circuit:
+                 atol: float = DEFAULT_ATOL, infidelity: float = 0.0,
+                 stats: Stats | None = None) -> Circuit:
     from .kernels import wire_extremes
 
     if not len(circuit):
@@ -74,7 +88,7 @@ def absorb_swaps(circuit: Circuit, entangler: str, form: str, initial: bool = Tr
     final = _layout(circuit.final_layout if circuit.final_layout is not None
                     else circuit.initial_layout, circuit.num_qubits)
     init = _layout(circuit.initial_layout, circuit.num_qubits)
-    slot_op = np.repeat(np.arange(n), view.facts.arity)
+    slot_op = view.facts.slot_op
     for _ in range(WAVES):
         first2, last2 = wire_extremes(circuit.num_qubits, circuit.qubit_ptr, out.qubits, wide)
         trailing = (last2[q0] <= last) & (last2[q1] <= last) & ~tried[0] & ~done
@@ -85,21 +99,25 @@ def absorb_swaps(circuit: Circuit, entangler: str, form: str, initial: bool = Tr
         picked = np.nonzero(trailing | leading)[0]
         if not len(picked):
             break
+        # a block of one CZ stays one with a swap (CZ . SWAP needs two): no gain
+        picked = picked[view.cost[picked] >= 2]
         u = view.unitaries(picked)
         # V = SWAP . U at the end, V = U . SWAP at the start (columns permuted, not rows)
         swapped = np.where(trailing[picked, None, None], u[:, _PERM, :], u[:, :, _PERM])
         now = np.minimum(cz_screen(u), view.cost[picked])
-        keep = cz_screen(swapped) < now
+        keep = cz_screen(swapped, screen_tolerance(infidelity)) < now
         picked, swapped, now = picked[keep], swapped[keep], now[keep]
-        synth = synthesize(swapped, entangler, atol)
+        synth = synthesize(swapped, entangler, atol, infidelity)
         gain = (synth.counts >= 0) & (synth.counts < now)
         if not gain.any():
             continue
         blocks = picked[gain]
         done[blocks] = True
-        write_blocks(out, view, blocks, Synthesis(synth.counts[gain], synth.phases[gain],
-                                                  synth.angles[gain]),
-                     swapped[gain], entangler, form, atol)
+        chosen = synth.subset(gain)
+        if stats is not None:
+            stats.record(view, blocks, chosen)
+        write_blocks(out, view, blocks, chosen, swapped[gain], entangler, form, atol,
+                     infidelity)
         _relabel(out, slot_op, groups, blocks[trailing[blocks]], q0, q1, last, final, True)
         _relabel(out, slot_op, groups, blocks[leading[blocks]], q0, q1, opening, init, False)
         # blocks that became one-qubit gates no longer hold their wires

@@ -21,7 +21,7 @@ from jingu.circuit import Circuit
 from jingu.gates import GATES
 from jingu.passmanager import Pass
 
-from .matrices import ZTYPE, gate_types, op_matrices
+from .matrices import ZTYPE, op_matrices
 from .natives import natives
 from .rewrite import Rewrite
 from .runs import op_facts
@@ -49,13 +49,6 @@ class VirtualZ(Pass):
         return push_rz(circuit)
 
 
-def _code(circuit: Circuit, name: str) -> int:
-    for i, g in enumerate(circuit.gate_table):
-        if g is GATES[name]:
-            return i
-    return -1
-
-
 def wrap_rz(angle: np.ndarray):
     """(angle in (-pi, pi], phase): RZ(a) = e^{i phase} RZ(wrapped) (RZ(a + 2 pi) = -RZ(a))."""
     k = np.round(np.asarray(angle, dtype=float) / TWO_PI)
@@ -69,17 +62,15 @@ def push_rz(circuit: Circuit) -> Circuit:
     if not n:
         return circuit
     facts = op_facts(circuit)
-    table = circuit.gate_table
+    table = facts.table
     codes = circuit.opcodes
-    plain = facts.plain & (facts.arity == np.array([g.num_qubits for g in table])[codes])
+    plain = facts.whole
     one = plain & (facts.arity == 1)
-    diagonal_g = np.array([g.diagonal and g.is_unitary for g in table], dtype=bool)
-    transparent_g = np.array([g.kind in ("barrier", "delay") for g in table], dtype=bool)
-    rz, rphi = _code(circuit, "rz"), _code(circuit, "rphi")
+    rz, rphi = table.code(GATES["rz"]), table.code(GATES["rphi"])
 
     role = np.zeros(n, np.int8)
-    role[transparent_g[codes]] = 5
-    absorbed = one & ~facts.symbolic & diagonal_g[codes] & facts.batch
+    role[table.transparent[codes]] = 5
+    absorbed = one & ~facts.symbolic & table.diagonal[codes] & facts.batch
     role[absorbed] = 1
     role[one & ~facts.symbolic & (codes == rphi)] = 2
     role[one & facts.symbolic & (codes == rz)] = 3
@@ -100,15 +91,8 @@ def push_rz(circuit: Circuit) -> Circuit:
         phase_of[other] = 0.5 * (a + b)
 
     # which slots let a frame through: unconditioned gates commuting with Z there
-    passes = np.zeros(len(circuit.qubits), np.bool_)
-    slot_op = np.repeat(np.arange(n), facts.arity)
-    slot_pos = np.arange(len(circuit.qubits)) - circuit.qubit_ptr[slot_op]
-    for code in np.unique(codes[plain & (role == 0)]).tolist():
-        types = np.array(gate_types(table[code]), dtype=np.int64)
-        if not (types & ZTYPE).any():
-            continue
-        sel = (codes[slot_op] == code) & plain[slot_op]
-        passes[sel] = (types[slot_pos[sel]] & ZTYPE) != 0
+    passes = (facts.types & ZTYPE) != 0  # read only where the op has role 0
+    slot_op = facts.slot_op
 
     params = circuit.params.copy()
     phi_slot = pidx + 1

@@ -168,13 +168,22 @@ def _near(x: float, target: float) -> bool:
 # phase to add to alpha
 
 
+def rphi_turn(theta: float, phi: float, lam: float) -> float:
+    """The rz angle the rphi form of ``RZ(phi) RY(theta) RZ(lam)`` ends with (unwrapped):
+    ``phi + lam``, and none for a half turn, which one rphi takes whole.  Plain scalar
+    code, also compiled by numba for the kernels that push this rz on (one source)."""
+    if abs(theta - PI) <= ANGLE_EPS:
+        return 0.0
+    return phi + lam
+
+
 def _rphi(steps, theta, phi, lam, _args) -> float:
     if _near(theta, PI):  # RZ(phi) RY(pi) RZ(lam) = RPhi(pi, pi/2 + (phi - lam)/2)
         steps.append(("rphi", _Q, (PI, _wrap_free(PI / 2 + (phi - lam) / 2))))
         return 0.0
     if theta > ANGLE_EPS:
         steps.append(("rphi", _Q, (theta, _wrap_free(PI / 2 - lam))))
-    return _turn(steps, "rz", phi + lam)
+    return _turn(steps, "rz", rphi_turn(theta, phi, lam))
 
 
 def _xz(steps, theta, phi, lam, args) -> float:

@@ -56,9 +56,27 @@ FIXED = np.array([fixed_matrix("h"), fixed_matrix("s"), fixed_matrix("sdg")])
 
 
 @njit(cache=True)
-def classify(f, atol):
-    """(count, axis) for folded coordinates: the fewest CZ, and the axis of the CZ-class
-    term (count 1) or of the zero term (count 2)."""
+def snap_infidelity(d0, d1, d2):
+    """Average-gate infidelity of ``Can(d)`` from the identity, for the deviation ``d`` a
+    cheaper class leaves out: ``(1/5) sum_{j<k} sin^2((t_j - t_k) / 2)`` over the phases
+    ``t`` of Can(d) on the Bell states (no cancellation for tiny ``d``)."""
+    t0 = d0 - d1 + d2
+    t1 = -d0 + d1 + d2
+    t2 = d0 + d1 - d2
+    t3 = -(d0 + d1 + d2)
+    acc = 0.0
+    for a, b in ((t0, t1), (t0, t2), (t0, t3), (t1, t2), (t1, t3), (t2, t3)):
+        s = math.sin(0.5 * (a - b))
+        acc += s * s
+    return 0.2 * acc
+
+
+@njit(cache=True)
+def classify(f, atol, infidelity):
+    """(count, axis, lost) for folded coordinates: the fewest CZ, the axis of the
+    CZ-class term (count 1) or of the zero term (count 2), and the average-gate infidelity
+    of dropping the rest.  A cheaper class is taken when the coordinates it drops sum to at
+    most ``atol`` or cost at most ``infidelity``."""
     total = abs(f[0]) + abs(f[1]) + abs(f[2])
     big = 0
     small = 0
@@ -67,13 +85,21 @@ def classify(f, atol):
             big = i
         if abs(f[i]) < abs(f[small]):
             small = i
-    if total <= atol:
-        return 0, -1
-    if QUARTER_PI - abs(f[big]) + total - abs(f[big]) <= atol:
-        return 1, big
-    if abs(f[small]) <= atol:
-        return 2, small
-    return 3, -1
+    lost = snap_infidelity(f[0], f[1], f[2])
+    if total <= atol or lost <= infidelity:
+        return 0, -1, lost
+    sign = 1.0 if f[big] >= 0 else -1.0
+    d = f.copy()
+    d[big] -= sign * QUARTER_PI
+    lost = snap_infidelity(d[0], d[1], d[2])
+    if QUARTER_PI - abs(f[big]) + total - abs(f[big]) <= atol or lost <= infidelity:
+        return 1, big, lost
+    d = np.zeros(3)
+    d[small] = f[small]
+    lost = snap_infidelity(d[0], d[1], d[2])
+    if abs(f[small]) <= atol or lost <= infidelity:
+        return 2, small, lost
+    return 3, -1, 0.0
 
 
 @njit(cache=True)
@@ -107,10 +133,12 @@ def _store(layers, i, q, m, left, right):
 
 
 @njit(cache=True)
-def circuit_kernel(f, locs, atol, paulis, fixed):
-    """(layers, phase) of the fewest-CZ circuit for the KAK ``(f, locs)`` (K1 = locs[0, 1],
-    K2 = locs[2, 3]): layers[i, q] is qubit q's 2x2 in layer i, a CZ between layers."""
-    count, axis = classify(f, atol)
+def circuit_kernel(f, locs, atol, infidelity, paulis, fixed):
+    """(layers, phase, lost) of the fewest-CZ circuit for the KAK ``(f, locs)`` (K1 =
+    locs[0, 1], K2 = locs[2, 3]): layers[i, q] is qubit q's 2x2 in layer i, a CZ between
+    layers; ``lost`` is the average-gate infidelity of the approximation (see
+    ``classify``), 0 when exact."""
+    count, axis, lost = classify(f, atol, infidelity)
     h = fixed[0]
     s = fixed[1]
     sdg = fixed[2]
@@ -122,7 +150,7 @@ def circuit_kernel(f, locs, atol, paulis, fixed):
     if count == 0:
         for q in range(2):
             _store(layers, 0, q, eye, locs[q], locs[2 + q])
-        return layers, phase
+        return layers, phase, lost
     if count == 1:
         sign = 1.0 if f[axis] >= 0 else -1.0
         # C Z C^dag = sigma_axis: H for X, exp(i pi/4 X) for Y
@@ -132,7 +160,7 @@ def circuit_kernel(f, locs, atol, paulis, fixed):
         for q in range(2):
             _store(layers, 0, q, before, eye, locs[2 + q])
             _store(layers, 1, q, after, locs[q], eye)
-        return layers, -sign * QUARTER_PI
+        return layers, -sign * QUARTER_PI, lost
     if count == 2:
         # E maps the two non-zero axes (p, q) to X and Z up to sign, on both qubits
         if axis == 0:
@@ -150,7 +178,7 @@ def circuit_kernel(f, locs, atol, paulis, fixed):
         _store(layers, 1, 1, _pexp(0, f[r], paulis), eye, eye)
         _store(layers, 2, 0, e_dag, locs[0], eye)
         _store(layers, 2, 1, e_dag, locs[1], h)
-        return layers, phase
+        return layers, phase, lost
     _store(layers, 0, 0, eye, eye, locs[2])
     _store(layers, 0, 1, h, eye, locs[3])
     _store(layers, 1, 0, _pexp(0, f[0], paulis), eye, eye)
@@ -159,7 +187,7 @@ def circuit_kernel(f, locs, atol, paulis, fixed):
     _store(layers, 2, 1, h, eye, sdg)
     _store(layers, 3, 0, sdg, locs[0], eye)
     _store(layers, 3, 1, s, locs[1], h)
-    return layers, phase
+    return layers, phase, lost
 
 
 @njit(cache=True)
@@ -224,14 +252,15 @@ def num_cz_needed(matrix, atol: float = 1e-9) -> int:
     1e-9 of a cheaper class counts here as that class but is synthesised exactly, with the
     gate it really needs, unless ``synthesize_2q`` is given the same ``atol``.
     """
-    return classify(kak(matrix)[1], atol)[0]
+    return classify(kak(matrix)[1], atol, 0.0)[0]
 
 
-def two_qubit_layers(matrix, atol: float = DEFAULT_ATOL):
+def two_qubit_layers(matrix, atol: float = DEFAULT_ATOL, infidelity: float = 0.0):
     """(layers, phase): ``layers[i, q]`` is the 2x2 unitary on qubit q in layer i, with a
-    CZ between consecutive layers; ``len(layers) - 1`` is the fewest CZ the unitary needs."""
+    CZ between consecutive layers; ``len(layers) - 1`` is the fewest CZ the unitary needs
+    (a cheaper class within ``atol`` or ``infidelity``: see ``synthesize_2q``)."""
     phase, f, locs = kak(matrix)
-    layers, extra = circuit_kernel(f, locs, atol, PAULIS, FIXED)
+    layers, extra, _ = circuit_kernel(f, locs, atol, infidelity, PAULIS, FIXED)
     return layers, phase + extra
 
 
@@ -246,12 +275,14 @@ def layers_to_steps(layers, phase: float = 0.0, basis: str = "cz",
 
 
 def synthesize_2q(matrix, basis: str = "cz", one_qubit_basis: str = "rphi",
-                  atol: float = DEFAULT_ATOL):
+                  atol: float = DEFAULT_ATOL, infidelity: float = 0.0):
     """Exact steps over qubits (0, 1) (qubit 0 most significant) and the global phase,
     with the fewest ``basis`` gates ("cz" or "cx") the unitary allows and one-qubit gates
-    in ``one_qubit_basis``; ``atol`` bounds the coordinate error accepted to save a gate."""
+    in ``one_qubit_basis``; a gate is saved when the Weyl coordinates that costs sum to at
+    most ``atol`` (which bounds the operator-norm error) or when its average-gate
+    infidelity is at most ``infidelity``."""
     cx = _check_basis(basis)
     form = resolve_basis(one_qubit_basis)
     phase, f, locs = kak(matrix)
-    layers, extra = circuit_kernel(f, locs, atol, PAULIS, FIXED)
+    layers, extra, _ = circuit_kernel(f, locs, atol, infidelity, PAULIS, FIXED)
     return _emit(angles_kernel(layers, cx, FIXED[0]), phase + extra, basis, form)

@@ -199,3 +199,67 @@ def test_batch_rphi_form_matches_the_scalar_synthesis():
         batch = ([("rphi", (rt[j], rp[j]))] if has_rphi[j] else []) + (
             [("rz", (rz[j],))] if has_rz[j] else [])
         assert [(s[0], tuple(s[2])) for s in steps] == batch and ph == phase[j]
+
+
+def _wire_counts(c, name):
+    counts = np.zeros(c.num_qubits, int)
+    for op in c:
+        if op.name == name:
+            counts[op.qubits[0]] += 1
+    return counts
+
+
+def test_fuse_and_push_rz_equals_fuse_then_virtual_z(kit, wukong):
+    """The loop's one-walk fusion with frames: equivalent (by simulation, 2 to 6 qubits,
+    with barriers in the way) and never more pulses or rz than fuse-1q followed by
+    virtual-z."""
+    from jingu.passes.optimize.fuse import fuse_and_push_rz
+
+    rng = np.random.default_rng(5)
+    for seed in range(24):
+        n = 2 + seed % 5
+        _, t = kit.wukong_circuit(n, 50, seed)
+        b = CircuitBuilder(t.num_qubits)
+        for op in t:  # a barrier now and then
+            b.append(op.name, op.qubits, op.params)
+            if rng.random() < 0.04:
+                b.append("barrier", tuple(range(n)))
+        b.global_phase = t.global_phase
+        mixed = b.build()
+        out = fuse_and_push_rz(mixed)
+        ref = kit.run("fuse-1q,virtual-z", mixed, wukong)
+        assert set(out.count_ops()) <= set(mixed.count_ops()) | {"rphi", "rz"}
+        assert out.two_qubit_count() == mixed.two_qubit_count()
+        assert_equivalent(mixed, out)
+        assert (_wire_counts(out, "rphi") <= _wire_counts(ref, "rphi")).all()
+        assert out.count_ops().get("rz", 0) <= ref.count_ops().get("rz", 0)
+        assert kit.same(out, fuse_and_push_rz(mixed))
+
+
+def test_fuse_and_push_rz_stops_frames_at_measurements(kit):
+    from jingu.passes.optimize.fuse import fuse_and_push_rz
+
+    c = kit.circuit(2, [("h", (0,)), ("rz", (0,), (0.4,)), ("cz", (0, 1)), ("t", (1,)),
+                        ("measure", (1,), (), (0,)), ("rx", (0,), (0.3,)), ("rz", (0,), (0.2,))],
+                    num_clbits=1)
+    out = fuse_and_push_rz(c)
+    ops = [(op.name, op.qubits) for op in out]
+    # qubit 1's frame (t) comes out right before its measurement, qubit 0's at the end
+    assert ops.index(("rz", (1,))) == ops.index(("measure", (1,))) - 1
+    assert ops[-1] == ("rz", (0,))
+    assert out.count_ops()["rphi"] == 2
+    assert_equivalent(c, out)
+
+
+def test_fuse_and_push_rz_leaves_conditioned_gates_and_stops_frames(kit):
+    from jingu.passes.optimize.fuse import fuse_and_push_rz
+
+    b = CircuitBuilder(1, 1)
+    b.append("rz", (0,), (0.3,))
+    b.append("rx", (0,), (0.5,), condition=Condition(0, 1, 1))
+    b.append("rz", (0,), (0.2,))
+    b.append("rz", (0,), (0.1,))
+    out = fuse_and_push_rz(b.build())
+    ops = [(op.name, op.params, op.condition is not None) for op in out]
+    assert ops == [("rz", (pytest.approx(0.3),), False), ("rx", (0.5,), True),
+                   ("rz", (pytest.approx(0.3),), False)]

@@ -116,7 +116,7 @@ def test_many_routed_random_circuits(wukong, seed):
     c = random_circuit(n, 10 * n, seed=1000 + seed)
     routed, ctx = _compile(c, wukong, ROUTE, seed)
     facts = {"layout", "routed", "native", "unrolled"}
-    for spec in ("optimize-loop{swaps=true}", "optimize-loop{atol=0}",
+    for spec in ("optimize-loop{swaps=true}", "optimize-loop{atol=0,infidelity=0}",
                  "virtual-z,cancel-inverses,consolidate-2q,fuse-1q,absorb-swaps"):
         out = run_pipeline(routed, build_pipeline(spec), ctx, facts=facts)
         check_facts(out, ctx, facts)

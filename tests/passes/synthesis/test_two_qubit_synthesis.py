@@ -182,6 +182,42 @@ def test_near_chamber_edges(tools, coords, exact, loose):
         check(tools, u, expect=loose, atol=1e-8, tol=1e-8)
 
 
+@pytest.mark.parametrize("coords,classes", [
+    ((1e-5, 0.0, 0.0), (0, 2)),  # near the identity: local, or the 2-CZ class it is in
+    ((Q - 1e-5, 2e-6, 0.0), (1, 2)),  # near CZ
+    ((0.4, 0.2, 1e-5), (2, 3)),  # near the 2-CZ face
+    ((0.4, 0.2, 0.1), (3, 3)),  # far from every cheaper class
+])
+def test_infidelity_tolerance(tools, coords, classes):
+    """A cheaper class is taken exactly when dropping the coordinates it lacks costs an
+    average-gate infidelity within the tolerance, and the result is that close."""
+    from jingu.passes.synthesis.two_qubit import classify, snap_infidelity
+
+    cheap, exact = classes
+    rng = np.random.default_rng(29)
+    u = tools.local(rng) @ canonical_matrix(*coords) @ tools.local(rng)
+    from jingu.passes.synthesis.weyl import kak
+
+    _, f, _ = kak(u)
+    count, _, lost = classify(f, 0.0, 1.0)  # everything allowed: the cheapest class
+    assert (count, lost > 0) == (0, True)
+    cost = None
+    for tol in (1e-12, 1e-9, 1e-7):
+        steps, phase = synthesize_2q(u, atol=0.0, infidelity=tol)
+        v = tools.product(steps, phase, 2)
+        infid = 0.8 * (1 - abs(np.trace(u.conj().T @ v) / 4) ** 2)
+        count = sum(name == "cz" for name, _, _ in steps)
+        assert count in (cheap, exact) and infid <= tol + 1e-15
+        if count == cheap and cheap < exact:
+            cost = infid
+    # the formula agrees with the matrices: the coordinates dropped by the cheap class
+    if cheap < exact:
+        d = {0: coords, 1: (coords[0] - Q, coords[1], coords[2]),
+             2: (0.0, 0.0, coords[2])}[cheap]
+        assert cost is not None
+        assert abs(snap_infidelity(*d) - cost) <= 1e-3 * cost + 1e-15
+
+
 def test_tiny_controlled_rotations(tools):
     for angle in (1e-9, -1e-9, 1e-11):
         for gate in ("crz", "cry", "crx", "cp", "rzz", "rxx"):
