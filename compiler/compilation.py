@@ -116,7 +116,9 @@ def make_report(original: Circuit, out: Circuit, ctx: PassContext, pipeline, sec
         "seconds": seconds,
         "approximation": {
             "removed_gates": int(ctx.properties.get("identity_removed", 0)),
-            "infidelity_bound": float(ctx.properties.get("identity_infidelity", 0.0)),
+            "synthesis_infidelity": float(ctx.properties.get("synthesis_infidelity", 0.0)),
+            "infidelity_bound": float(ctx.properties.get("identity_infidelity", 0.0)
+                                      + ctx.properties.get("synthesis_infidelity", 0.0)),
         },
         "passes": [
             {"name": m.name, "seconds": m.seconds, "ops": m.ops, "two_qubit_count": m.two_qubit,

@@ -18,7 +18,7 @@ from jingu.passmanager import PassContext, check_facts
 from jingu.random_circuits import random_circuit
 from jingu.simulate import assert_equivalent
 from jingu.targets import load_target
-from jingu.verify import same_action
+from jingu.simulate import same_action
 
 from corpus import corpus_files
 
@@ -35,6 +35,13 @@ def assert_valid(out, target) -> None:
     """Native gates only, two-qubit gates only on live couplers, a layout on live qubits."""
     check_facts(out, PassContext(target=target), {"layout", "routed", "native"})
     assert np.isin(out.initial_layout, target.live_qubits).all()
+
+
+def statistics_tolerance(report) -> float:
+    """How far measurement probabilities may move (total variation): rounding, plus what the
+    reported approximation allows -- an average-gate infidelity e moves amplitudes, hence
+    probabilities, by about sqrt(e)."""
+    return 1e-8 + 4.0 * float(np.sqrt(report["approximation"]["infidelity_bound"]))
 
 
 def _measured(c):
@@ -63,9 +70,10 @@ def test_random_circuits_at_every_level(targets, n, level, name):
 def test_measured_circuits_keep_their_statistics(targets, level):
     for seed in range(6):
         c = _measured(random_circuit(5, 30, seed=seed))
-        out = jingu.compile(c, targets["holes"], optimization_level=level, seed=seed).circuit
-        assert_valid(out, targets["holes"])
-        assert same_action(c, out, preserves="measurement")
+        result = jingu.compile(c, targets["holes"], optimization_level=level, seed=seed)
+        assert_valid(result.circuit, targets["holes"])
+        assert same_action(c, result.circuit, measurement_only=True,
+                           atol=statistics_tolerance(result.report))
 
 
 def _small_corpus():
@@ -93,9 +101,12 @@ def test_corpus_files_of_at_most_12_qubits(targets, level):
         if program.num_qubits > 12 or len(program) > 1500:
             continue
         target = targets["holes" if checked % 2 else "wukong72"]
-        out = jingu.compile(program, target, optimization_level=level, seed=1).circuit
-        assert_valid(out, target)
-        assert same_action(program, out, preserves="measurement"), path.name
+        result = jingu.compile(program, target, optimization_level=level, seed=1)
+        assert_valid(result.circuit, target)
+        if program.cond_width.any() or "reset" in program.count_ops():
+            continue  # classical control: valid, but a statevector cannot compare it
+        assert same_action(program, result.circuit, measurement_only=True,
+                           atol=statistics_tolerance(result.report)), path.name
         checked += 1
     if not checked:
         pytest.skip("the shared corpus is not here")

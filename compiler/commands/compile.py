@@ -64,9 +64,10 @@ def compile_cmd(file, output, target_name, disable_qubits, disable_couplers, bas
         click.echo(f"compiled in {r['seconds'] * 1e3:.1f} ms: {r['two_qubit_count']} two-qubit "
                    f"gates, depth {r['depth']}, two-qubit depth {r['two_qubit_depth']}", err=True)
         approx = r["approximation"]
-        if approx["removed_gates"]:
-            click.echo(f"removed {approx['removed_gates']} gate(s) equal to the identity within "
-                       f"an average-gate infidelity of {approx['infidelity_bound']:.1e} in all",
+        if approx["infidelity_bound"] > 0:
+            click.echo(f"approximated: {approx['removed_gates']} identity-like gate(s) removed, "
+                       f"two-qubit blocks within {approx['synthesis_infidelity']:.1e} synthesised "
+                       f"cheaper; summed average-gate infidelity {approx['infidelity_bound']:.1e}",
                        err=True)
 
 
