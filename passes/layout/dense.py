@@ -11,6 +11,7 @@ import numpy as np
 from jingu.circuit import Circuit
 from jingu.passmanager import Pass
 
+from .memo import per_target
 from .placement import (
     apply_layout,
     complete_layout,
@@ -45,7 +46,8 @@ def dense_layout(virtual: Circuit, target) -> np.ndarray:
     piece = working_piece(target, len(active))
     if not len(active):
         return complete_layout({}, virtual.num_qubits, target, prefer=_by_quality(target, piece))
-    region = dense_region(target, piece, len(active))
+    region = per_target(target, ("dense-region", len(active)),
+                        lambda: dense_region(target, piece, len(active)))
     return complete_layout(place(weights, active, region, target), virtual.num_qubits, target,
                            prefer=piece)
 
@@ -85,31 +87,36 @@ def dense_region(target, piece: np.ndarray, size: int) -> list[int]:
 def place(weights: np.ndarray, active: np.ndarray, region: list[int], target) -> dict[int, int]:
     """Map the interacting virtual qubits onto ``region``: the most interacting one at the
     region's start, then (Prim order, by gates shared with the placed ones) each on the
-    free qubit that minimises its gate-weighted hop distance to its placed partners."""
-    hop = np.asarray(target.distance).astype(np.int64)
-    qerr = qubit_errors(target)
-    free = np.array(region, dtype=np.int64)
-    taken = np.zeros(len(free), dtype=bool)
+    free qubit that minimises its gate-weighted hop distance to its placed partners (then
+    lowest error, then lowest index)."""
+    sites = np.asarray(region, dtype=np.int64)
+    hop = np.asarray(target.distance)[np.ix_(sites, sites)].astype(np.int64)
+    qerr = qubit_errors(target)[sites]
+    weights = np.asarray(weights, dtype=np.int64)
+    free = np.ones(len(sites), dtype=bool)
     strength = weights.sum(axis=1)
     pull = np.zeros(len(weights), dtype=np.int64)
+    # cost[v, k]: gate-weighted hops from region site k to v's placed partners, kept
+    # current as qubits are placed (one outer product per placement)
+    cost = np.zeros((len(weights), len(sites)), dtype=np.int64)
     waiting = np.zeros(len(weights), dtype=bool)
     waiting[active] = True
-    placed_v: list[int] = []
-    placed_p: list[int] = []
+    # site order for ties: lowest cost, then lowest error, then lowest index
+    tie = np.empty(len(sites), dtype=np.int64)
+    tie[np.lexsort((sites, qerr))] = np.arange(len(sites))
+    placed: dict[int, int] = {}
+    big = np.iinfo(np.int64).max // 4
     while waiting.any():
         cands = np.nonzero(waiting)[0]
         v = int(cands[np.lexsort((cands, -strength[cands], -pull[cands]))[0]])
         waiting[v] = False
-        open_sites = free[~taken]
-        w = weights[v, placed_v] if placed_v else np.zeros(0, dtype=np.int64)
-        if w.any():
-            cost = hop[np.ix_(open_sites, placed_p)] @ w
-            k = int(np.lexsort((open_sites, qerr[open_sites], cost))[0])
+        if placed and weights[v, list(placed)].any():
+            key = np.where(free, cost[v] * len(sites) + tie, big)
+            k = int(np.argmin(key))
         else:
-            k = 0
-        site = int(open_sites[k])
-        taken[np.nonzero(free == site)[0][0]] = True
-        placed_v.append(v)
-        placed_p.append(site)
+            k = int(np.nonzero(free)[0][0])
+        free[k] = False
+        placed[v] = int(sites[k])
         pull += weights[v]
-    return dict(zip(placed_v, placed_p))
+        cost += np.outer(weights[:, v], hop[k])
+    return placed

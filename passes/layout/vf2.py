@@ -3,15 +3,17 @@
 That is a subgraph monomorphism of the interaction graph into the chip's coupling graph.
 Cheap proofs of impossibility come first, so hopeless searches cost microseconds: size and
 edge counts, degree sequences, bipartiteness (a lattice has no odd cycle, so an interaction
-graph with one never embeds) and common-neighbour counts (two lattice sites share at most two
-neighbours).  Chains and rings are laid along a path grown by Warnsdorff's rule; everything
-else goes to a VF2-class backtracking search over bitsets (most-constrained node first,
-forward checking of adjacency and of distances), restarted with growing budgets and bounded
-in calls and time.  networkx's GraphMatcher was measured first: on the 12 x 6 lattice it
-finds spanning chains and dense nearest-neighbour patterns only by luck within 0.1 s, which
-the search here finds in milliseconds.  Every embedding found is scored by the target's
-errors and the best is kept.  When none is found, a fallback layout (dense by default) is
-applied so that the pass always leaves a layout.
+graph with one never embeds), colour counts (a connected pattern on a bipartite chip needs
+as many sites of each colour as it has nodes of each) and common-neighbour counts (two
+lattice sites share at most two neighbours).  Chains slide along long paths of the chip and
+rings go on cycles of their exact length (``paths``); every placement of those is scored at
+once, as arrays.  Everything else goes to a VF2-class backtracking search over bitsets
+(most-constrained node first, forward checking of adjacency and of distances), restarted
+with growing budgets and bounded in calls and time.  networkx's GraphMatcher was measured
+first: on the 12 x 6 lattice it finds spanning chains and dense nearest-neighbour patterns
+only by luck within 0.1 s, which the search here finds in milliseconds.  Every embedding
+found is scored by the target's errors and the best is kept.  When none is found, a
+fallback layout (dense by default) is applied so that the pass always leaves a layout.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from jingu.errors import PipelineError
 from jingu.passmanager import Pass
 
 from .dense import dense_layout
+from .memo import per_target
+from .paths import PieceWalks, neighbour_lists, two_colouring
 from .placement import (
     apply_layout,
     complete_layout,
@@ -81,43 +85,87 @@ class VF2Layout(Pass):
 
 def perfect_layout(virtual: Circuit, target, call_limit: int = 3000, time_limit: float = 1.0,
                    max_solutions: int = 16) -> tuple[np.ndarray | None, str]:
-    """(layout, status): a layout under which no gate needs routing, or (None, why not)."""
+    """(layout, status): a layout under which no gate needs routing, or (None, why not).
+
+    ``max_solutions`` bounds the embeddings the backtracking search scores; a ring is
+    scored on an eighth as many cycles (each in all its rotations and reflections: walks
+    for more cycles cost more than the errors they save), a chain in every window of the
+    long paths.
+    """
     q0, q1 = two_qubit_pairs(virtual)
     weights = interaction_matrix(q0, q1, virtual.num_qubits)
-    active = np.nonzero(weights.any(axis=1))[0]
+    linked = weights > 0
+    active = np.nonzero(linked.any(axis=1))[0]
     piece = working_piece(target, len(active))
-    qerr = qubit_errors(target)
+    info = _piece_info(target, piece)
+    qerr = info.qerr
     use = qubit_use(virtual, virtual.num_qubits)
     if not len(active):
         order = piece[np.lexsort((piece, qerr[piece]))]
         busiest = np.argsort(-use, kind="stable")
         partial = {int(v): int(p) for v, p in zip(busiest, order)}
         return complete_layout(partial, virtual.num_qubits, target, prefer=order), "found"
-    info = _piece_info(target, piece)
-    reason = impossible(weights > 0, info)
+    reason = impossible(linked, info)
     if reason:
         return None, f"impossible: {reason}"
-    pattern = interaction_graph(weights)
-    cerr = coupler_errors(target)
     # per-qubit errors weigh only the active qubits here; idle ones are placed afterwards
     active_use = np.zeros(virtual.num_qubits)
     active_use[active] = use[active]
-
-    best, best_cost = None, np.inf
     deadline = time.perf_counter() + time_limit
-    for found, mapping in enumerate(_embeddings(pattern, info, call_limit, deadline, cerr), 1):
+    shape = line_shape(linked, active)
+    best = None
+    if shape is not None:
+        kind, seq = shape
+        cands = (_chain_candidates(seq, info) if kind == "chain" else
+                 _ring_candidates(len(seq), info, call_limit, deadline,
+                                  max(1, max_solutions // 8)))
+        if len(cands):
+            k = int(np.argmin(_placement_costs(cands, seq, weights, active_use, info)))
+            best = dict(zip(seq.tolist(), cands[k].tolist()))
+    if best is None and (shape is None or shape[0] == "chain"):
+        # (a ring the walks miss is out of the backtracking search's reach as well)
+        best = _best_search_embedding(virtual, weights, q0, q1, active_use, info, shape,
+                                      call_limit, deadline, max_solutions)
+    if best is None:
+        return None, "not found within the search budget"
+    taken = np.zeros(target.num_qubits, dtype=bool)
+    taken[list(best.values())] = True
+    rest = piece[~taken[piece]]
+    prefer = rest[np.lexsort((rest, qerr[rest]))]
+    return complete_layout(best, virtual.num_qubits, target, prefer=prefer), "found"
+
+
+def _placement_costs(cands: np.ndarray, seq: np.ndarray, weights: np.ndarray,
+                     use: np.ndarray, info: _PieceInfo) -> np.ndarray:
+    """``layout_cost`` of each placement (row of sites for the qubits ``seq``) at once."""
+    sub = weights[np.ix_(seq, seq)]
+    i, j = np.nonzero(np.triu(sub, 1))
+    n = info.cerr.shape[1]
+    flat = info.cerr.ravel()
+    cost = flat[cands[:, i] * n + cands[:, j]] @ sub[i, j].astype(float)
+    return cost + info.qerr[cands] @ use[seq]
+
+
+def _best_search_embedding(virtual, weights, q0, q1, active_use, info, shape, call_limit,
+                           deadline, max_solutions):
+    """The least-error embedding found by search (a chain: by an exact-length path search
+    when no long path held it), or None."""
+    if shape is not None:
+        found_maps = (dict(zip(shape[1].tolist(), path.tolist())) for path in
+                      info.walks.paths(len(shape[1]), call_limit, deadline))
+    else:
+        found_maps = _search_embeddings(interaction_graph(weights), info, call_limit,
+                                        deadline)
+    best, best_cost = None, np.inf
+    for found, mapping in enumerate(found_maps, 1):
         layout = np.zeros(virtual.num_qubits, dtype=np.int64)
         layout[list(mapping)] = list(mapping.values())
-        cost = layout_cost(layout, q0, q1, active_use, qerr, cerr)
+        cost = layout_cost(layout, q0, q1, active_use, info.qerr, info.cerr)
         if cost < best_cost - 1e-12:
             best, best_cost = dict(mapping), cost
         if found >= max_solutions or time.perf_counter() > deadline:
             break
-    if best is None:
-        return None, "not found within the search budget"
-    rest = np.setdiff1d(piece, list(best.values()))
-    prefer = rest[np.lexsort((rest, qerr[rest]))]
-    return complete_layout(best, virtual.num_qubits, target, prefer=prefer), "found"
+    return best
 
 
 # ----------------------------------------------------------------------------------------
@@ -125,64 +173,75 @@ def perfect_layout(virtual: Circuit, target, call_limit: int = 3000, time_limit:
 
 
 class _PieceInfo:
-    def __init__(self, target, piece):
-        import networkx as nx
+    """What the searches need to know about one piece of a target (cached per target)."""
 
+    def __init__(self, target, piece):
         adjacency = np.asarray(target.adjacency, dtype=bool)[np.ix_(piece, piece)]
         self.piece = piece
-        self.graph = target.graph.subgraph(piece.tolist()).copy()
         self.degrees = np.sort(adjacency.sum(axis=1))[::-1]
         self.num_edges = int(adjacency.sum() // 2)
-        self.bipartite = nx.is_bipartite(self.graph)
-        a = adjacency.astype(np.int64)
-        common = a @ a
+        links = adjacency.astype(float)
+        common = links @ links
         np.fill_diagonal(common, 0)
         self.max_common = int(common.max()) if len(piece) > 1 else 0
         self.qerr = qubit_errors(target)
-        self.reach = self._reach_masks(target, piece)
+        self.cerr = coupler_errors(target)
+        self.walks = PieceWalks(target, piece, self.qerr)
+        self.colours = self.walks.colour_counts()
+        self.bipartite = self.colours is not None
+        a, b = np.nonzero(np.triu(adjacency))
+        self.couplers = np.stack([piece[a], piece[b]], axis=1)
+        self._target = target
+        self._reach = None
+        self._graph = None
+
+    @property
+    def graph(self):
+        """networkx graph of the piece (built on first use: only the searches need it)."""
+        if self._graph is None:
+            self._graph = self._target.graph.subgraph(self.piece.tolist()).copy()
+        return self._graph
+
+    @property
+    def reach(self):
+        if self._reach is None:
+            self._reach = self._reach_masks(self._target, self.piece)
+        return self._reach
 
     def _reach_masks(self, target, piece):
         """reach[i][d]: bitmask of sites (indices into sorted piece) within d hops of site i,
-        and on a bipartite piece only those at a distance of d's parity; the last entry
-        stands for every larger d."""
+        and on a bipartite piece only those at a distance of d's parity.  The last two
+        entries (d beyond the diameter) hold every site of their parity: they stand for
+        every larger d of the same parity (see ``_Search``)."""
         sites = np.asarray(sorted(piece.tolist()))
         hop = np.asarray(target.distance)[np.ix_(sites, sites)]
         top = int(hop.max()) + 2 if len(sites) else 1
-        weights = [1 << i for i in range(len(sites))]
         reach = []
-        for i in range(len(sites)):
-            row = hop[i]
-            masks = []
+        for row in hop.tolist():
+            exact = [0] * (top + 1)  # sites at exactly d hops
+            for j, d in enumerate(row):
+                exact[d] |= 1 << j
+            masks, acc = [], [0, 0]
             for d in range(top + 1):
-                ok = row <= d
                 if self.bipartite:
-                    ok &= (row % 2) == (d % 2)
-                masks.append(sum(w for w, good in zip(weights, ok.tolist()) if good))
+                    acc[d % 2] |= exact[d]
+                    masks.append(acc[d % 2])
+                else:
+                    acc[0] |= exact[d]
+                    masks.append(acc[0])
             reach.append(masks)
         return reach
 
 
-_INFO_CACHE: dict[tuple, tuple] = {}
-
-
 def _piece_info(target, piece) -> _PieceInfo:
-    key = (id(target), tuple(piece.tolist()))
-    hit = _INFO_CACHE.get(key)
-    if hit is not None and hit[0] is target:
-        return hit[1]
-    if len(_INFO_CACHE) > 16:
-        _INFO_CACHE.clear()
-    info = _PieceInfo(target, piece)
-    _INFO_CACHE[key] = (target, info)
-    return info
+    return per_target(target, ("vf2-piece", tuple(piece.tolist())),
+                      lambda: _PieceInfo(target, piece))
 
 
 def impossible(adjacency: np.ndarray, info: _PieceInfo) -> str | None:
     """A reason why the interaction graph (boolean adjacency over virtual qubits) cannot
     embed in the piece, or None if none is known.  Array arithmetic only, except the
-    bipartiteness test, which runs on a graph that passed the degree tests."""
-    import networkx as nx
-
+    bipartiteness and colour tests, which run on a graph that passed the degree tests."""
     degree = adjacency.sum(axis=1)
     nodes = np.nonzero(degree)[0]
     n, m = len(nodes), int(degree.sum()) // 2
@@ -196,10 +255,15 @@ def impossible(adjacency: np.ndarray, info: _PieceInfo) -> str | None:
     if (degrees > info.degrees[: len(degrees)]).any():
         return "the degree sequence does not fit under the chip's"
     sub = adjacency[np.ix_(nodes, nodes)]
-    if info.bipartite and not nx.is_bipartite(nx.from_numpy_array(sub)):
-        return "the interactions contain an odd cycle; the lattice has none"
+    if info.bipartite:
+        coloured = two_colouring(neighbour_lists(sub))
+        if coloured is None:
+            return "the interactions contain an odd cycle; the lattice has none"
+        reason = _colour_count_reason(*coloured, info.colours)
+        if reason:
+            return reason
     if n > 1:
-        a = sub.astype(np.int64)
+        a = sub.astype(float)  # exact small integers; float takes the fast matmul
         common = a @ a
         np.fill_diagonal(common, 0)
         if common.max() > info.max_common:
@@ -208,103 +272,88 @@ def impossible(adjacency: np.ndarray, info: _PieceInfo) -> str | None:
     return None
 
 
+def _colour_count_reason(colour: list[int], comp: list[int],
+                         host: tuple[int, int]) -> str | None:
+    """On a bipartite chip each connected piece of the pattern keeps its two colour classes
+    on the chip's two colours, one way round or the other.  So the smaller classes together
+    need at least that many sites of the chip's scarcer colour, and a connected pattern's
+    larger class needs the chip's other colour."""
+    pieces = max(comp) + 1
+    ones = np.bincount(comp, weights=colour, minlength=pieces).astype(np.int64)
+    sizes = np.bincount(comp, minlength=pieces)
+    small = int(np.minimum(ones, sizes - ones).sum())
+    big = int(np.maximum(ones, sizes - ones).max())
+    if small > host[1] or pieces == 1 and big > host[0]:
+        return (f"the interactions need {small} and {len(comp) - small} sites of the two "
+                f"colours of the lattice's chequerboard, which has {host[1]} and {host[0]}")
+    return None
+
+
+def line_shape(linked: np.ndarray, active: np.ndarray) -> tuple[str, np.ndarray] | None:
+    """('chain', order) when the interaction graph (boolean adjacency) is a union of paths,
+    laid end to end in ``order`` (longest first); ('ring', order) when it is one cycle,
+    walked from its lowest qubit; else None."""
+    if linked[active].sum(axis=1).max() > 2:
+        return None
+    nbrs = neighbour_lists(linked[np.ix_(active, active)])
+    seen = [False] * len(nbrs)
+    pieces = []
+    for start in range(len(nbrs)):  # each path from its lower end
+        if seen[start] or len(nbrs[start]) == 2:
+            continue
+        piece, prev, cur = [start], -1, start
+        seen[start] = True
+        while True:
+            nxt = [u for u in nbrs[cur] if u != prev]
+            if not nxt:
+                break
+            prev, cur = cur, nxt[0]
+            piece.append(cur)
+            seen[cur] = True
+        pieces.append(piece)
+    if not all(seen):  # some component is a cycle
+        if pieces:
+            return None
+        seq, prev, cur = [0], 0, min(nbrs[0])
+        while cur != 0:
+            seq.append(cur)
+            prev, cur = cur, min(u for u in nbrs[cur] if u != prev)
+        if len(seq) < len(nbrs):
+            return None
+        return "ring", active[seq]
+    seq = [v for p in sorted(pieces, key=lambda p: (-len(p), p[0])) for v in p]
+    return "chain", active[seq]
+
+
+def _chain_candidates(seq: np.ndarray, info: _PieceInfo) -> np.ndarray:
+    """Sites for ``seq`` (one row per placement): both directions of every window of the
+    long paths; for a single pair, every coupler both ways."""
+    if len(seq) == 2:
+        return np.concatenate([info.couplers, info.couplers[:, ::-1]])
+    return info.walks.windows(len(seq))
+
+
+def _ring_candidates(m: int, info: _PieceInfo, call_limit: int, deadline: float,
+                     count: int) -> np.ndarray:
+    """Sites for a ring of ``m`` (one row per placement): every rotation and reflection of
+    each cycle of length ``m`` found."""
+    cycles = info.walks.cycles(m, max(1, count), 4 * call_limit, deadline)
+    if not cycles:
+        return np.zeros((0, m), dtype=np.int64)
+    shift = np.arange(m)
+    turns = np.concatenate([(shift[:, None] + shift) % m, (shift[:, None] - shift) % m])
+    return np.concatenate([c[turns] for c in cycles])
+
+
 # ----------------------------------------------------------------------------------------
 # searches
 
 
-def _embeddings(pattern, info: _PieceInfo, call_limit: int, deadline: float, cerr):
-    """Embeddings (virtual -> physical dicts) of the pattern, best-guess first."""
-    degrees = [d for _, d in pattern.degree()]
-    if max(degrees) <= 2:
-        import networkx as nx
-
-        comps = [pattern.subgraph(c) for c in nx.connected_components(pattern)]
-        acyclic = all(c.number_of_edges() == c.number_of_nodes() - 1 for c in comps)
-        if acyclic:
-            yield from _chain_embeddings(comps, info, call_limit, deadline, cerr)
-            return
-        if len(comps) == 1:
-            yield from _ring_embeddings(pattern, info, call_limit, deadline, cerr)
-            return
-    yield from _search_embeddings(pattern, info, call_limit, deadline, cerr)
-
-
-def _chain_order(comps) -> list[int]:
-    """The nodes of a union of paths as one sequence, path after path."""
-    seq: list[int] = []
-    for c in sorted(comps, key=lambda c: (-c.number_of_nodes(), min(c))):
-        if c.number_of_nodes() == 1:
-            seq.append(next(iter(c)))
-            continue
-        start = min(v for v, d in c.degree() if d == 1)
-        prev, cur = None, start
-        while cur is not None:
-            seq.append(cur)
-            nxt = [u for u in c[cur] if u != prev]
-            prev, cur = cur, (nxt[0] if nxt else None)
-    return seq
-
-
-def _chain_embeddings(comps, info, call_limit, deadline, cerr):
-    seq = _chain_order(comps)
-    for path in _grow_paths(info, len(seq), False, call_limit, deadline, cerr):
-        yield dict(zip(seq, path))
-
-
-def _ring_embeddings(pattern, info, call_limit, deadline, cerr):
-    start = min(pattern)
-    seq, prev, cur = [start], start, min(pattern[start])
-    while cur != start:
-        seq.append(cur)
-        prev, cur = cur, min(u for u in pattern[cur] if u != prev)
-    for path in _grow_paths(info, len(seq), True, call_limit, deadline, cerr):
-        yield dict(zip(seq, path))
-
-
-def _grow_paths(info, length: int, closed: bool, call_limit: int, deadline: float, cerr):
-    """Simple paths (or cycles) of ``length`` sites, by depth-first search that always
-    tries the neighbour with fewest free neighbours first (Warnsdorff's rule): it hugs
-    the boundary and leaves no stranded sites.  Starts from low-degree sites; one path per
-    start; the shared step budget bounds the whole search."""
-    graph = info.graph
-    nbrs = {v: sorted(graph[v]) for v in graph}
-    starts = sorted(graph, key=lambda v: (len(nbrs[v]), info.qerr[v], v))
-    steps = 0
-    for s in starts:
-        used = {s}
-        path = [s]
-        stack = [iter(_warnsdorff(s, nbrs, used, cerr))]
-        while stack:
-            steps += 1
-            if steps > call_limit or (steps & 255 == 0 and time.perf_counter() > deadline):
-                return
-            if len(path) == length:
-                if not closed or path[0] in nbrs[path[-1]]:
-                    yield list(path)
-                    break
-                used.discard(path.pop())
-                stack.pop()
-                continue
-            nxt = next(stack[-1], None)
-            if nxt is None:
-                stack.pop()
-                used.discard(path.pop())
-                continue
-            used.add(nxt)
-            path.append(nxt)
-            stack.append(iter(_warnsdorff(nxt, nbrs, used, cerr)))
-
-
-def _warnsdorff(v, nbrs, used, cerr):
-    free = [u for u in nbrs[v] if u not in used]
-    return sorted(free, key=lambda u: (sum(1 for w in nbrs[u] if w not in used), cerr[v, u], u))
-
-
-def _search_embeddings(pattern, info, call_limit, deadline, cerr):
+def _search_embeddings(pattern, info, call_limit, deadline):
     """Backtracking subgraph-monomorphism search over bitsets, restarted with a doubling
     call budget and shuffled tie-breaks (backtracking has heavy-tailed run times; restarts
     cut the tail).  Yields embeddings as dicts virtual -> physical."""
-    search = _Search(pattern, info, cerr)
+    search = _Search(pattern, info, info.cerr)
     calls_left = call_limit
     budget, attempt = 256, 0
     while calls_left > 0 and time.perf_counter() < deadline:
@@ -349,6 +398,10 @@ class _Search:
         self.site_err = [float(info.qerr[t]) for t in sites]
         import networkx as nx
 
+        self.reach = info.reach
+        # pattern distances as indices into reach: beyond the diameter, the entry of the
+        # same parity (on a bipartite chip the parity of a distance is what still counts)
+        last = len(self.reach[0]) - 1 if sites else 0
         self.comp_of = [[] for _ in nodes]
         self.dist = [[0] * len(nodes) for _ in nodes]
         for src, lengths in nx.all_pairs_shortest_path_length(pattern):
@@ -356,8 +409,7 @@ class _Search:
             for dst, d in lengths.items():
                 if dst != src:
                     self.comp_of[a].append(pos[dst])
-                    self.dist[a][pos[dst]] = d
-        self.reach = info.reach
+                    self.dist[a][pos[dst]] = d if d <= last else last - ((d - last) & 1)
         self.calls = 0
         self.exhausted = False
 
@@ -365,7 +417,6 @@ class _Search:
         k = len(self.nodes)
         nbrs, site_nbrs, n_sites = self.nbrs, self.site_nbrs, len(self.sites)
         reach, dist, comp_of = self.reach, self.dist, self.comp_of
-        last = len(reach[0]) - 1 if n_sites else 0
         slack = 6
         domain = list(self.allowed)
         image = [-1] * k
@@ -427,7 +478,7 @@ class _Search:
                     for u in comp_of[v]:
                         if image[u] < 0:
                             saved.append((u, domain[u]))
-                            domain[u] &= ball[min(row[u], last)]
+                            domain[u] &= ball[row[u]]
                             if not domain[u] & ~used:
                                 ok = False
                                 break

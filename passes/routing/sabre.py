@@ -2,10 +2,10 @@
 
 The circuit's dependency DAG (qubit wires and classical wires, commutation-aware: gates that
 act diagonally in the same basis on a shared qubit may pass each other) is turned into
-arrays, the numba kernel routes it from several seeds in parallel, the best seed is re-run
-to record its output, and the circuit is rebuilt from columns in one go.  Measurements,
-conditions and barriers follow their qubits; a barrier orders operations but never asks for
-its qubits to be brought together.
+arrays, the numba kernel routes it from several seeds in parallel threads (the kernels
+release the GIL), the best seed is re-run to record its output, and the circuit is rebuilt
+from columns in one go.  Measurements, conditions and barriers follow their qubits; a
+barrier orders operations but never asks for its qubits to be brought together.
 
 "Best" is the lowest CZ estimate of the inserted swaps (3 per swap, 1 for a swap that
 directly follows a two-qubit gate on the same pair: block consolidation later merges the
@@ -13,6 +13,9 @@ two, e.g. cx then swap is two CNOTs), then two-qubit depth, then swap count.
 """
 
 from __future__ import annotations
+
+import itertools
+import threading
 
 import numpy as np
 from jingu.circuit import Circuit, _ptr
@@ -82,12 +85,67 @@ def route_circuit(circuit: Circuit, target, seeds, *, lookahead: int = 20,
     identity = np.arange(target.num_qubits, dtype=np.int64)
     params = (lookahead, lookahead_weight, decay, merge_bonus,
               arrays.max_stall if max_stall is None else max_stall)
-    scores = route_trials(*problem, *arrays.kernel_args, identity, seeds, *params)
+
+    def some_trials(k):
+        return (route_trials(*problem, *arrays.kernel_args, identity, seeds[k], *params),)
+
+    (scores,) = run_trials(len(seeds), len(seeds) * len(problem[0]), some_trials)
     best = best_trial(scores)
     cz, swaps, _, l2p, out_src, out_q, out_len, outq_len = route(
         *problem, *arrays.kernel_args, identity, seeds[best], *params, True)
     routed = rebuild(circuit, out_src[:out_len], out_q[:outq_len], l2p)
     return routed, {"swaps": int(swaps), "cz": int(cz)}
+
+
+#: below this much work (trials x DAG nodes routed) threads cost more than they save
+SERIAL_WORK = 5000
+
+_POOL: dict[int, object] = {}  # worker count -> its thread pool (made on first use)
+
+
+def trial_threads() -> int:
+    """Threads for routing trials: numba's setting (NUMBA_NUM_THREADS, default the CPU
+    count)."""
+    from numba import config
+
+    return max(1, int(config.NUMBA_NUM_THREADS))
+
+
+def run_trials(count: int, work: int, call) -> tuple[np.ndarray, ...]:
+    """``call(trials)`` over trials ``0..count-1`` (``call`` takes an index array and
+    returns arrays with a row per trial), shared among threads when the work is worth it:
+    the kernels release the GIL.  Each thread takes the next trial not yet taken, so a
+    thread the machine is slow to schedule holds nobody up; rows come back in trial order
+    and each trial depends on its own seed only, so the result never depends on the threads.
+
+    Python threads rather than numba's ``parallel=True``: its OpenMP workers spin while
+    they wait, which on a busy machine cost more CPU than a whole small compile."""
+    threads = min(trial_threads(), count)
+    if threads <= 1 or work < SERIAL_WORK:
+        return call(np.arange(count))
+    rows: list = [None] * count
+    tickets = itertools.count()
+    lock = threading.Lock()
+
+    def take_trials():
+        while True:
+            with lock:
+                k = next(tickets)
+            if k >= count:
+                return
+            rows[k] = call(np.array([k]))
+
+    pool = _POOL.get(threads - 1)
+    if pool is None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        pool = _POOL[threads - 1] = ThreadPoolExecutor(threads - 1, "jingu-trials")
+    helpers = [pool.submit(take_trials) for _ in range(threads - 1)]
+    take_trials()
+    for helper in helpers:
+        if not helper.cancel():  # (a helper that never started has nothing to finish)
+            helper.result()
+    return tuple(np.concatenate([row[i] for row in rows]) for i in range(len(rows[0])))
 
 
 def best_trial(scores: np.ndarray) -> int:

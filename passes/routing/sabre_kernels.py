@@ -7,13 +7,14 @@ Logical labels run over all ``N`` physical sites: ``l2p`` is a permutation, so e
 physical qubit always holds exactly one label and a swap is a transposition.
 
 Randomness is a private xorshift generator seeded per trial, so a trial's result depends
-only on its seed, never on which thread ran it.
+only on its seed, never on which thread ran it.  The trial loops release the GIL: the
+caller shares trials among Python threads (``sabre.run_trials``).
 """
 
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 _EPS = 1e-10
 
@@ -675,15 +676,14 @@ def _release_front(a, b, l2p, hop, front, front_n, f_head, f_next, q0, q1, heap,
 # trials
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, nogil=True)
 def route_trials(kind, q0, q1, qptr, qs, pred, succ_ptr, succ, dist, hop, nbr_ptr, nbrs,
                  penalty, l2p_init, seeds, ext_size, ext_weight, decay_step, merge_bonus,
                  max_stall):
-    """(cz estimate, swaps, depth) of one routing per seed, in parallel; per-seed results
-    do not depend on the thread that computed them."""
+    """(cz estimate, swaps, depth) of one routing per seed."""
     t = len(seeds)
     out = np.empty((t, 3), np.int64)
-    for k in prange(t):
+    for k in range(t):
         res = route(kind, q0, q1, qptr, qs, pred, succ_ptr, succ, dist, hop, nbr_ptr, nbrs,
                     penalty, l2p_init, seeds[k], ext_size, ext_weight, decay_step, merge_bonus,
                     max_stall, False)
@@ -693,7 +693,7 @@ def route_trials(kind, q0, q1, qptr, qs, pred, succ_ptr, succ, dist, hop, nbr_pt
     return out
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, nogil=True)
 def layout_trials(kind, q0, q1, qptr, qs, pred, succ_ptr, succ, rkind, rq0, rq1, rqptr, rqs,
                   rpred, rsucc_ptr, rsucc, dist, hop, nbr_ptr, nbrs, penalty, starts, seeds,
                   iterations, ext_size, ext_weight, decay_step, merge_bonus, max_stall):
@@ -705,7 +705,7 @@ def layout_trials(kind, q0, q1, qptr, qs, pred, succ_ptr, succ, rkind, rq0, rq1,
     n_phys = starts.shape[1]
     out_layout = np.empty((t, n_phys), np.int64)
     out = np.empty((t, 3), np.int64)
-    for k in prange(t):
+    for k in range(t):
         l2p = starts[k].copy()
         seed = seeds[k]
         for it in range(iterations):

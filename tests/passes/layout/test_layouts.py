@@ -123,6 +123,58 @@ def test_known_optimal_circuits_on_a_chip_with_holes(seed):
     zero_swaps(relabelled(edges * 2, len(nodes), seed), HOLEY, seed)
 
 
+def ring_circuit(length, seed, layers=2):
+    """cx around a ring of ``length`` qubits (as an ansatz with circular entanglement),
+    with one-qubit rotations between layers and the labels shuffled."""
+    rng = np.random.default_rng(seed)
+    label = rng.permutation(length)
+    b = CircuitBuilder(length)
+    for _ in range(layers):
+        for q in range(length):
+            b.append("ry", (int(label[q]),), (float(rng.uniform(0, 3)),))
+        b.append("cx", (int(label[length - 1]), int(label[0])))
+        for q in range(length - 1):
+            b.append("cx", (int(label[q]), int(label[q + 1])))
+    return b.build()
+
+
+@pytest.mark.parametrize("length", [4, 6, 10, 12, 16, 24, 32, 46, 64, 72])
+def test_rings_of_every_even_length_need_no_swap(length):
+    """Every even cycle up to 72 exists on the 12 x 6 lattice (32: its rim; 72: through
+    every qubit)."""
+    ctx = zero_swaps(ring_circuit(length, length), WUKONG, seed=length)
+    assert ctx.properties["layout_method"] == "vf2-layout"
+
+
+@pytest.mark.parametrize("length", [8, 30, 62])
+def test_rings_on_a_chip_with_holes_need_no_swap(length):
+    # HOLEY keeps 35 sites of each colour of the chequerboard: cycles up to 70 fit
+    ctx = zero_swaps(ring_circuit(length, length + 1), HOLEY, seed=length)
+    assert ctx.properties["layout_method"] == "vf2-layout"
+
+
+def test_a_ring_longer_than_the_scarcer_colour_allows_is_proved_impossible():
+    one_sided = load_target("wukong72", disable_qubits=[14, 28, 38])  # 33 sites of a colour
+    layout, status = perfect_layout(ring_circuit(68, 1, layers=1), one_sided)
+    assert layout is None and status.startswith("impossible") and "colour" in status
+    layout, status = perfect_layout(ring_circuit(66, 1, layers=1), one_sided)
+    assert status == "found"
+
+
+@pytest.mark.parametrize("n", [50, 72])
+def test_the_bench_lattice_family_needs_no_swap(n):
+    """Random matchings of a patch of the chip's couplers: a sparse pattern whose
+    distances run far beyond the chip's diameter, so the search must keep their parity
+    (not that of the diameter) when it prunes by distance."""
+    from jingu.bench.circuits import generate
+
+    circuit = generate("lattice", n, graph=WUKONG.graph)
+    unrolled, _ = compile_with(circuit, WUKONG, "unroll")
+    assert perfect_layout(unrolled, WUKONG)[1] == "found"
+    ctx = zero_swaps(unrolled, WUKONG, n)
+    assert ctx.properties["layout_method"] == "vf2-layout"
+
+
 def test_brickwork_on_a_line_needs_no_swap():
     b = CircuitBuilder(30)
     for layer in range(6):

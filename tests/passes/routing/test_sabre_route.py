@@ -158,6 +158,47 @@ def _determinism_case():
     return compile_with(circuit, WUKONG, "unroll,sabre-layout,sabre-route", seed=4)[0]
 
 
+def _threaded_case():
+    """Big enough that both SABRE passes split their trials across threads."""
+    from jingu.passes.routing import sabre
+
+    circuit = random_circuit(24, 1000, seed=11, gates=["cx", "h", "rz", "cp"])
+    routed = compile_with(circuit, WUKONG, "unroll,sabre-layout,sabre-route{trials=24}",
+                          seed=6)[0]
+    assert sabre.SERIAL_WORK < 24 * 1000
+    return routed
+
+
+def test_trials_split_across_threads_give_the_same_circuit(monkeypatch):
+    from jingu.passes.routing import sabre
+
+    digests = set()
+    for threads in (1, 2, 3):
+        monkeypatch.setattr(sabre, "trial_threads", lambda threads=threads: threads)
+        digests.add(_digest(_threaded_case()))
+    assert len(digests) == 1
+
+
+def test_same_output_with_one_or_two_numba_threads_in_other_processes():
+    import os
+
+    script = (
+        "import sys\n"
+        f"sys.path.insert(0, {str(__import__('pathlib').Path(__file__).parent)!r})\n"
+        "from test_sabre_route import _digest, _threaded_case\n"
+        "from jingu.passes.routing import sabre\n"
+        "print(sabre.trial_threads(), _digest(_threaded_case()))\n"
+    )
+    outputs = []
+    for threads in ("1", "2"):
+        env = dict(os.environ, NUMBA_NUM_THREADS=threads)
+        out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                             check=True, env=env).stdout.split()
+        assert out[0] == threads
+        outputs.append(out[1])
+    assert outputs[0] == outputs[1] == _digest(_threaded_case())
+
+
 def test_the_release_valve_still_routes_correctly():
     """With a stall limit of one swap, nearly every step rolls back and walks the closest
     front gate together along a shortest path: the result must still be right."""
