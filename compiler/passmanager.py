@@ -151,6 +151,9 @@ class PassContext:
     audit: bool = False
     properties: dict[str, Any] = field(default_factory=dict)
     metrics: list[PassMetric] = field(default_factory=list)
+    #: results a pass may reuse within one compile() -- shared by the branches compile()
+    #: runs (a level and its floor level), never across compiles, so timings stay honest
+    scratch: dict[str, Any] = field(default_factory=dict)
     started: float = field(default_factory=time.perf_counter)
 
     def rng(self, salt: str) -> np.random.Generator:
