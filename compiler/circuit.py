@@ -58,6 +58,23 @@ def _ptr(counts: np.ndarray) -> np.ndarray:
     return ptr
 
 
+_TABLE_FLAGS: dict[int, tuple] = {}
+
+
+def table_flags(table: tuple) -> tuple[np.ndarray, np.ndarray]:
+    """(is unitary, is barrier) per entry of a gate table, computed once per table object:
+    metrics run after every pass, and most circuits of a compile share one table."""
+    hit = _TABLE_FLAGS.get(id(table))
+    if hit is not None and hit[0] is table:
+        return hit[1]
+    flags = (np.array([g.is_unitary for g in table], dtype=bool),
+             np.array([g.kind == "barrier" for g in table], dtype=bool))
+    if len(_TABLE_FLAGS) > 512:
+        _TABLE_FLAGS.clear()
+    _TABLE_FLAGS[id(table)] = (table, flags)
+    return flags
+
+
 def gather_rows(ptr: np.ndarray, values: np.ndarray, rows: np.ndarray
                 ) -> tuple[np.ndarray, np.ndarray]:
     """The ragged rows ``rows`` of a (ptr, values) column, in that order, as a new
@@ -208,7 +225,7 @@ class Circuit:
         return np.diff(self.qubit_ptr)
 
     def two_qubit_count(self) -> int:
-        unitary = np.array([g.is_unitary for g in self.gate_table], dtype=bool)
+        unitary, _ = table_flags(self.gate_table)
         return int(np.count_nonzero((self.arity() == 2) & unitary[self.opcodes]))
 
     def depth(self, two_qubit_only: bool = False) -> int:
@@ -216,11 +233,9 @@ class Circuit:
         two or more qubits (the two-qubit depth)."""
         from .kernels import depth_kernel
 
-        counted = np.array(
-            [g.kind != "barrier" for g in self.gate_table], dtype=np.bool_
-        )[self.opcodes]
+        unitary, barrier = table_flags(self.gate_table)
+        counted = ~barrier[self.opcodes]
         if two_qubit_only:
-            unitary = np.array([g.is_unitary for g in self.gate_table], dtype=np.bool_)
             counted &= (self.arity() >= 2) & unitary[self.opcodes]
         return int(depth_kernel(self.num_qubits, self.num_clbits, self.qubit_ptr, self.qubits,
                                 self.clbit_ptr, self.clbits, self.cond_start, self.cond_width,

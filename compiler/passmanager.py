@@ -298,8 +298,10 @@ def run_pipeline(circuit: Circuit, passes: list[Pass], ctx: PassContext,
                     _audit_meaning(before, circuit, p)
             except PipelineError as exc:
                 raise err(f"audit after pass '{p.name}'{where}: {exc}") from exc
+        last = ctx.metrics[-1] if ctx.metrics and circuit is before else None
         metric = PassMetric(p.name, time.perf_counter() - t0, len(circuit),
-                            circuit.two_qubit_count(), circuit.depth())
+                            last.two_qubit if last else circuit.two_qubit_count(),
+                            last.depth if last else circuit.depth())
         ctx.metrics.append(metric)
         if on_pass:
             on_pass(metric)
