@@ -65,10 +65,10 @@ def compile_cmd(file, output, target_name, disable_qubits, disable_couplers, bas
                    f"gates, depth {r['depth']}, two-qubit depth {r['two_qubit_depth']}", err=True)
         approx = r["approximation"]
         if approx["infidelity_bound"] > 0:
-            click.echo(f"approximated: {approx['removed_gates']} identity-like gate(s) removed, "
-                       f"two-qubit blocks within {approx['synthesis_infidelity']:.1e} synthesised "
-                       f"cheaper; summed average-gate infidelity {approx['infidelity_bound']:.1e}",
-                       err=True)
+            click.echo(f"approximated: {approx['removed_gates']} identity-like gate(s) removed; "
+                       f"near-cheaper two-qubit blocks synthesised cheaper at "
+                       f"{approx['synthesis_infidelity']:.1e}; summed average-gate infidelity "
+                       f"{approx['infidelity_bound']:.1e}", err=True)
 
 
 @click.command("info")
