@@ -7,9 +7,11 @@ The pieces, one concept each:
 * ``suite`` — the benchmark circuits of one run (families, corpus files, user files);
 * ``adapters`` — one module per compiler, all behind the same small interface;
 * ``worker`` — one process per compiler, so a compile can be timed out or crash safely;
+* ``oplist`` — a compiled program handed back as instruction columns, names checked;
 * ``metrics`` — counts, depths and validity, computed by jingu on every compiler's output;
 * ``check`` — equivalence spot checks by simulation, layouts taken from each compiler;
-* ``harness`` — the run itself: every circuit with every compiler, one compile at a time;
+* ``harness`` — the run itself: every circuit with every compiler, one compile at a time,
+  under one time policy;
 * ``report`` / ``plots`` — CSV, markdown, JSON and PNG charts.
 """
 

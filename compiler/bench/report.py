@@ -14,7 +14,7 @@ import json
 import math
 from dataclasses import fields
 
-from .harness import OK, Record, RunResult
+from .harness import OK, SKIPPED, Record, RunResult
 
 #: metrics of the summary: (record field, heading)
 RATIO_METRICS = (
@@ -73,7 +73,8 @@ def summarize(result: RunResult, baseline: str | None) -> dict[str, dict]:
             "circuits": len(recs),
             "usable": sum(r.usable for r in recs),
             "invalid": sum(r.status == OK and r.valid is False for r in recs),
-            "failed": sum(r.status != OK for r in recs),
+            "failed": sum(r.status not in (OK, SKIPPED) for r in recs),
+            "skipped": sum(r.status == SKIPPED for r in recs),
             "timeouts": sum(r.status == "timeout" for r in recs),
             "checked": sum(r.equivalent is not None for r in recs),
             "wrong": sum(r.equivalent is False for r in recs),
@@ -129,8 +130,8 @@ def _numeric(text: str) -> bool:
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
     """A markdown table; columns of numbers are right-aligned."""
-    align = ["--:" if i and rows and all(_numeric(r[i]) or r[i] in ("timeout", "error",
-                                                                      "crash") for r in rows)
+    statuses = ("timeout", "error", "crash", "skipped")
+    align = ["--:" if i and rows and all(_numeric(r[i]) or r[i] in statuses for r in rows)
              else "---" for i in range(len(header))]
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join(align) + "|"]
     lines += ["| " + " | ".join(r) + " |" for r in rows]
@@ -150,9 +151,11 @@ def to_markdown(result: RunResult, baseline_wanted: str = "qiskit-O3",
     lines += [
         f"Target **{t.name}**: {t.num_qubits} qubits ({len(t.live_qubits)} live), "
         f"{len(t.couplers)} live couplers, natives {', '.join(t.basis)}. "
-        f"Seed {s.seed}; time = median of {s.repeat} compile(s) after one warm-up per "
-        f"compiler (compiles over {s.repeat_cutoff:g} s timed once); timeout {s.timeout:g} s; "
-        f"{len(circuits)} circuits; the run took {result.seconds:.0f} s.",
+        f"Seed {s.seed}; {len(circuits)} circuits; the run took {result.seconds:.0f} s.",
+        "",
+        policy_text(s),
+        "",
+        overhead_text(result),
         "",
         "Compilers: " + ", ".join(f"{c.label} ({c.version})" for c in result.compilers
                                   if not c.skipped) + ".",
@@ -168,18 +171,20 @@ def to_markdown(result: RunResult, baseline_wanted: str = "qiskit-O3",
                   "Geometric mean over circuits of compiler / baseline (lower is better), on "
                   "the circuits both compiled validly; counts and depths by jingu's code on "
                   "each output.", ""]
-        header = ["compiler", "usable", "invalid", "failed", "wrong"] + [
+        header = ["compiler", "usable", "invalid", "failed", "skipped", "wrong"] + [
             h.format(**{"2q": two_q}) for _, h in RATIO_METRICS] + ["total s", "max s"]
         rows = []
         for label, e in summary.items():
             rows.append([label, f"{e['usable']}/{e['circuits']}", str(e["invalid"]),
-                         str(e["failed"]), f"{e['wrong']}/{e['checked']}"]
+                         str(e["failed"]), str(e["skipped"]), f"{e['wrong']}/{e['checked']}"]
                         + [_fmt_ratio(e["ratios"].get(m)) for m, _ in RATIO_METRICS]
                         + [_fmt_s(e["total_seconds"]), _fmt_s(e["max_seconds"])])
         lines += _table(header, rows) + [""]
-        lines += ["`usable`: compiled, valid on the target and not found wrong; `wrong`: "
-                  "outputs found not equivalent / outputs checked by simulation (circuits of "
-                  f"at most {s.check_max_qubits} qubits).", ""]
+        lines += ["`usable`: compiled, valid on the target and not found wrong; `skipped`: "
+                  "not tried under the time policy; `wrong`: outputs found not equivalent / "
+                  "outputs checked by simulation (circuits of at most "
+                  f"{s.check_max_qubits} qubits); `total s`, `max s`: over the compiles that "
+                  "finished.", ""]
     by = {(r.circuit, r.compiler): r for r in result.records}
     labels = result.labels()
     nq = {r.circuit: r.num_qubits for r in result.records}
@@ -234,6 +239,34 @@ def to_markdown(result: RunResult, baseline_wanted: str = "qiskit-O3",
     return "\n".join(lines)
 
 
+def policy_text(s) -> str:
+    """The time policy of a run, in words (the same for every compiler)."""
+    parts = [f"Time policy, the same for every compiler: circuits run smallest first; each "
+             f"compiler compiles in its own process after one untimed warm-up; time = median "
+             f"of {s.repeat} compile(s), one compile when it takes over {s.repeat_cutoff:g} s; "
+             f"a compile is stopped after {s.timeout:g} s (`timeout`)"]
+    if s.skip_after_timeout:
+        parts.append("after a timeout on a generated family, the family's larger circuits are "
+                     "not tried for that compiler (`skipped`)")
+    if s.budget is not None:
+        parts.append(f"a compiler that has spent {s.budget:g} s compiling in total (repeats "
+                     f"and timeouts included) tries no further circuits (`skipped`)")
+    parts.append("reading back, counting and checking outputs is not compile time")
+    return "; ".join(parts) + "."
+
+
+def overhead_text(result: RunResult) -> str:
+    """Where the run's wall time went: compiles against the harness's own phases."""
+    p = result.phases
+    own = {"inputs": "reading inputs", "start": "starting workers and warm-ups",
+           "load": "workers reading inputs", "export": "handing results back",
+           "read": "building jingu circuits", "measure": "counting and validity",
+           "check": "equivalence checks"}
+    shown = ", ".join(f"{_fmt_s(p.get(k, 0.0))} s {what}" for k, what in own.items())
+    return (f"Wall time: {_fmt_s(p.get('compile', 0.0))} s in timed compiles; harness "
+            f"and untimed work: {shown}.")
+
+
 def to_json(result: RunResult, baseline_wanted: str = "qiskit-O3",
             command: str | None = None) -> str:
     from dataclasses import asdict
@@ -251,5 +284,6 @@ def to_json(result: RunResult, baseline_wanted: str = "qiskit-O3",
         "records": [r.as_dict() for r in result.records],
         "skipped_inputs": [list(x) for x in result.skipped_inputs],
         "seconds": result.seconds,
+        "phases": result.phases,
     }
     return json.dumps(doc, indent=2) + "\n"

@@ -7,9 +7,10 @@ compiler), imports its adapter, and answers requests over a pipe one at a time:
 * ``("load", text)`` reads a program (not timed) and keeps it;
 * ``("compile", seed)`` compiles the kept program and answers the seconds it took (the one
   timed call; ``time.perf_counter`` around the adapter's ``compile`` and nothing else);
-* ``("export",)`` answers the last result as ``Exported`` text and layouts.
+* ``("export",)`` answers the last result as ``Exported`` (instruction columns or text,
+  and layouts).
 
-The parent waits for each answer at most ``timeout`` seconds; past that it kills the
+The parent waits for each answer at most the timeout it gives; past that it kills the
 process and starts a fresh one (with a fresh warm-up) when the compiler is next needed.
 """
 
@@ -124,7 +125,7 @@ class CompilerProcess:
     level: int
     target: object  # TargetSpec
     seed: int = 0
-    start_timeout: float = 600.0
+    start_timeout: float = 300.0
 
     def __post_init__(self):
         self._proc = None
@@ -138,7 +139,8 @@ class CompilerProcess:
         return self._proc is not None and self._proc.is_alive()
 
     def start(self, timeout: float) -> None:
-        """Start the worker and compile the warm-up program once (not timed).
+        """Start the worker and compile the warm-up program once (not timed), allowing
+        ``start_timeout`` seconds (or ``timeout`` if longer) for each step.
 
         WorkerError if the adapter cannot be set up; WorkerTimeout or WorkerCrash if the
         process or the warm-up does not survive.  A warm-up compile that merely raises is
@@ -151,14 +153,15 @@ class CompilerProcess:
         child.close()
         self._proc, self._conn = proc, parent
         self.starts += 1
+        limit = max(timeout, self.start_timeout)  # imports and JIT compilation happen here
         try:
-            self._wait(max(timeout, self.start_timeout))
+            self._wait(limit)
         except BaseException:
             self.kill()
             raise
         try:
-            self.call(("load", WARMUP_QASM), timeout)
-            self.call(("compile", self.seed), timeout)
+            self.call(("load", WARMUP_QASM), limit)
+            self.call(("compile", self.seed), limit)
             self.warmup_error = ""
         except WorkerError as exc:  # the compiler fails on the warm-up program: it may
             self.warmup_error = str(exc)  # still compile others, so keep the worker

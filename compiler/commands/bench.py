@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shlex
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -45,6 +46,13 @@ def _int_list(text: str, option: str) -> list[int]:
               show_default=True, help="Seconds before a compile is stopped and recorded.")
 @click.option("--repeat-cutoff", type=float, default=10.0, show_default=True,
               help="A compile slower than this many seconds is timed once.")
+@click.option("--budget", type=click.FloatRange(0, None, min_open=True), default=None,
+              help="Compile seconds each compiler may spend in total (repeats and timeouts "
+                   "included); past it, its remaining circuits are skipped. Circuits run "
+                   "smallest first.")
+@click.option("--skip-after-timeout/--try-after-timeout", default=True, show_default=True,
+              help="After a compiler times out on a generated family, skip the family's "
+                   "larger circuits for it.")
 @click.option("--seed", type=int, default=0, show_default=True,
               help="Seed of the generated circuits and of every compiler.")
 @click.option("--baseline", default="qiskit-O3", show_default=True,
@@ -62,8 +70,9 @@ def _int_list(text: str, option: str) -> list[int]:
               help="List the circuit families and compilers, then exit.")
 @click.option("-v", "--verbose", is_flag=True, help="Print a line per compile.")
 def bench(paths, target_name, disable_qubits, disable_couplers, basis, compilers, families,
-          sizes, corpus, name_filter, repeat, timeout, repeat_cutoff, seed, baseline, out_dir,
-          as_json, check, check_max_qubits, plots, list_only, verbose):
+          sizes, corpus, name_filter, repeat, timeout, repeat_cutoff, budget,
+          skip_after_timeout, seed, baseline, out_dir, as_json, check, check_max_qubits, plots,
+          list_only, verbose):
     """Compile the same circuits with jingu and reference compilers; report quality and speed.
 
     PATHS are OpenQASM 2 files or directories added to the built-in circuit families.
@@ -93,9 +102,11 @@ def bench(paths, target_name, disable_qubits, disable_couplers, basis, compilers
         "basis": basis.split(",") if basis else None,
     }
     spec = TargetSpec.from_target(target, recipe=recipe)
+    t0 = time.perf_counter()
     suite = build_suite(paths=paths, families=fams, sizes=size_list, seed=seed,
                         graph=target.graph, max_qubits=len(spec.live_qubits),
                         name_filter=name_filter, with_corpus=corpus)
+    inputs_seconds = time.perf_counter() - t0
     for name, why in suite.skipped:
         click.echo(f"not using {name}: {why}", err=True)
     if not suite.circuits:
@@ -104,9 +115,11 @@ def bench(paths, target_name, disable_qubits, disable_couplers, basis, compilers
         raise InputError("no circuits to benchmark (check --families, --filter and PATHS)")
     settings = BenchSettings(repeat=repeat, timeout=timeout, seed=seed, check=check,
                              check_max_qubits=check_max_qubits, repeat_cutoff=repeat_cutoff,
-                             baseline=baseline)
+                             baseline=baseline, budget=budget,
+                             skip_after_timeout=skip_after_timeout)
     result = _run(suite, specs, spec, settings, verbose)
     result.skipped_inputs = list(suite.skipped)
+    result.phases["inputs"] = inputs_seconds
     command = "jingu " + " ".join(shlex.quote(a) for a in sys.argv[1:]) if sys.argv else None
     written = _write(result, Path(out_dir), baseline, command, as_json, plots)
     _echo_summary(result, baseline)

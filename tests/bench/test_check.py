@@ -3,21 +3,14 @@ whose right and wrong answers are known."""
 
 from __future__ import annotations
 
-import math
-
-import pytest
-
 from jingu.bench.adapters import Exported
 from jingu.bench.check import (
-    apply_renames,
     check_equivalence,
     infer_initial_layout,
     split_measurements,
 )
 from jingu.bench.metrics import measure, validity
 from jingu.circuit import CircuitBuilder
-from jingu.gates import Gate
-from jingu.params import Symbol
 
 LINE5 = [(0, 1), (1, 2), (2, 3), (3, 4)]
 
@@ -46,14 +39,14 @@ def swap(b, x, y):
         cx_as_cz(b, c, t)
 
 
-def compiled(*, drop_rz=False, wrong=False, measure_map=None):
+def compiled(*, drop_rz=False, wrong=False, measure_map=None, rx=0.4):
     """The original on a 5-qubit line: virtual 0,1,2 start on physical 2,3,0, and a SWAP
     of physical 1 (an ancilla) and 0 brings virtual 2 next to virtual 1; virtual 0, 1, 2
     end on 2, 3, 1."""
     b = CircuitBuilder(5, 3)
     b.append("h", (2,))
     cx_as_cz(b, 2, 3)
-    b.append("rx", (3,), (0.5 if wrong else 0.4,))
+    b.append("rx", (3,), (0.5 if wrong else rx,))
     swap(b, 0, 1)
     swap(b, 1, 2)  # virtual 0 to physical 1, virtual 2 to physical 2
     cx_as_cz(b, 3, 2)
@@ -112,6 +105,17 @@ def test_diagonal_before_measurement_may_go():
     verdict = check_equivalence(original(), out, Exported("", initial_layout=init,
                                                           final_layout=final))
     assert verdict.equivalent is True and "diagonal" in verdict.note
+
+
+def test_as_measured_uses_the_fidelity_criterion_of_equivalent():
+    # an angle off by 1e-5 (infidelity ~1e-11, a synthesis approximation) passes, by 1e-3
+    # (~1e-7) it does not: the same 1e-8 bound on 1 - overlap as jingu.simulate.equivalent
+    for delta, expected in ((1e-5, True), (1e-3, False)):
+        for drop in (False, True):  # the unitary check, then the check as measured
+            out, init, final = compiled(drop_rz=drop, rx=0.4 + delta)
+            verdict = check_equivalence(original(), out, Exported(initial_layout=init,
+                                                                  final_layout=final))
+            assert verdict.equivalent is expected, (delta, drop, verdict.note)
 
 
 def test_diagonal_may_go_only_before_a_measurement():
@@ -185,37 +189,6 @@ def test_mid_circuit_measurement_is_not_checked():
     c = b.build()
     verdict = check_equivalence(c, c, Exported("", initial_layout=[0, 1], final_layout=[0, 1]))
     assert verdict.equivalent is None and "mid-circuit" in verdict.note
-
-
-def rphi_alias(name="r"):
-    """A program-defined gate written as u3 with rphi's matrix (like Qiskit's ``r``)."""
-    t, p = Symbol("t"), Symbol("p")
-    body = CircuitBuilder(1)
-    body.append("u3", (0,), (t, p - math.pi / 2, math.pi / 2 - p))
-    return Gate(name, 1, 2, param_names=("t", "p"), body=body.build())
-
-
-def test_renamed_native_becomes_library_gate():
-    b = CircuitBuilder(2)
-    b.register_gate(rphi_alias())
-    b.append("r", (0,), (0.3, 0.7))
-    b.append("cz", (0, 1))
-    b.append("u3", (1,), (0.2, -0.4, 0.4))  # rphi(0.2, 1.1707963...)
-    b.append("u3", (1,), (0.2, 0.1, 0.3))  # not an rphi: stays
-    out = apply_renames(b.build(), {"r": ("rphi", "same"), "u3": ("rphi", "u3_as_rphi")})
-    ops = list(out)
-    assert [op.name for op in ops] == ["rphi", "cz", "rphi", "u3"]
-    assert ops[0].params == (0.3, 0.7)
-    assert ops[2].params == pytest.approx((0.2, -0.4 + math.pi / 2))
-    assert validity(out, 2, ("rphi", "rz", "cz"), [(0, 1)]) == "non-native gates: u3"
-
-
-def test_rename_to_a_different_gate_is_refused():
-    b = CircuitBuilder(1)
-    b.register_gate(rphi_alias("notrz"))
-    b.append("notrz", (0,), (0.3, 0.7))
-    with pytest.raises(ValueError, match="is not jingu's"):
-        apply_renames(b.build(), {"notrz": ("rz", "same")})
 
 
 def test_validity_and_metrics():

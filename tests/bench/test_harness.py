@@ -10,7 +10,7 @@ import io
 import pytest
 
 from jingu.bench.adapters import TargetSpec, parse_compilers
-from jingu.bench.harness import BenchSettings, run_benchmark
+from jingu.bench.harness import PHASES, BenchSettings, run_benchmark
 from jingu.bench.metrics import validity
 from jingu.bench.report import CSV_COLUMNS, to_csv, to_json, to_markdown
 from jingu.bench.suite import build_suite
@@ -61,7 +61,7 @@ def test_csv_matches_the_compiled_circuits(jingu_run, suite, target):
         assert row["status"] == "ok", row["error"]
         bc = next(c for c in suite.circuits if c.name == row["circuit"])
         level = int(row["compiler"][-1])
-        # compile again here, read back through text as the harness does, count independently
+        # compile again here, read back through text (not the harness's columns), count
         result = jingu_compile(parse(bc.text), target, optimization_level=level, seed=1)
         out = parse(emit(result.circuit, "qasm2"))
         assert int(row["two_qubit_count"]) == out.two_qubit_count()
@@ -90,7 +90,7 @@ def test_markdown_tables(jingu_run):
     cells = [c.strip() for c in line.strip("|").split("|")]
     assert cells[1] == f"{sum(r.usable for r in jingu_run.records if r.compiler == 'jingu-O1')}/2"
     if cells[1] != "0/2":  # against itself every ratio is exactly 1
-        assert cells[5:9] == ["1.000"] * 4
+        assert cells[6:10] == ["1.000"] * 4
     for rec in jingu_run.records:
         assert f"| {rec.circuit} | 3 |" in md
     counts = md.split("count per circuit")[1].split("##")[0]
@@ -151,3 +151,44 @@ def test_unknown_compiler_names():
         parse_compilers("qiskit")
     with pytest.raises(InputError, match="named twice"):
         parse_compilers("jingu-O1,jingu-O1")
+
+
+@pytest.fixture(scope="module")
+def two_sizes(target):
+    s = build_suite(families=["qft", "ghz"], sizes=[3, 4], seed=1, graph=target.graph,
+                    max_qubits=6, with_corpus=False)
+    assert [c.name for c in s.circuits] == ["qft-3", "qft-4", "ghz-3", "ghz-4"]
+    return s
+
+
+def test_larger_family_members_are_skipped_after_a_timeout(two_sizes, spec):
+    seen = []
+    result = run_benchmark(two_sizes.circuits, parse_compilers("bench_fakes:SleepAdapter-O1"),
+                           spec, BenchSettings(repeat=1, timeout=1.5, seed=0),
+                           on_record=seen.append)
+    # run smallest first, reported in the suite's order
+    assert [r.input_ops for r in seen] == sorted(r.input_ops for r in seen)
+    assert [r.circuit for r in result.records] == ["qft-3", "qft-4", "ghz-3", "ghz-4"]
+    status = {r.circuit: (r.status, r.error) for r in result.records}
+    assert status["qft-3"][0] == status["ghz-3"][0] == "timeout"
+    assert status["qft-4"] == ("skipped", "not tried: qft-3 timed out")
+    assert status["ghz-4"] == ("skipped", "not tried: ghz-3 timed out")
+    assert set(result.phases) == set(PHASES) and result.phases["start"] > 0
+    md = to_markdown(result, "x")
+    assert "| qft-4 | bench_fakes:SleepAdapter-O1 | skipped | not tried: qft-3 timed out |" in md
+    again = run_benchmark(two_sizes.circuits, parse_compilers("bench_fakes:SleepAdapter-O1"),
+                          spec, BenchSettings(repeat=1, timeout=1.5, seed=0,
+                                              skip_after_timeout=False, budget=2.0))
+    status = [r.status for r in again.records]
+    assert status.count("timeout") == 2 and status.count("skipped") == 2  # budget: 1.5 + 1.5
+    assert all("compile budget of 2 s" in r.error for r in again.records
+               if r.status == "skipped")
+
+
+def test_compile_budget_counts_repeats(two_sizes, spec):
+    result = run_benchmark(two_sizes.circuits, parse_compilers("bench_fakes:EchoAdapter-O1"),
+                           spec, BenchSettings(repeat=3, timeout=60, seed=0, budget=1e-9))
+    done = [r for r in result.records if r.status == "ok"]
+    assert len(done) == 1 and done[0].repeats == 3  # the budget is checked between compiles
+    assert done[0].input_ops == min(r.input_ops for r in result.records)
+    assert all(r.status == "skipped" for r in result.records if r is not done[0])

@@ -18,9 +18,9 @@ def rec(circuit, compiler, cz, depth, seconds, **kw):
                   two_qubit_depth=depth - 1, ops=cz + 5, valid=kw.pop("valid", True), **kw)
 
 
-def result(records):
+def result(records, settings=BenchSettings()):
     labels = list(dict.fromkeys(r.compiler for r in records))
-    return RunResult(BenchSettings(), SPEC, [CompilerInfo(l, "1") for l in labels], records)
+    return RunResult(settings, SPEC, [CompilerInfo(l, "1") for l in labels], records)
 
 
 def test_geomean():
@@ -39,10 +39,13 @@ def test_ratios_use_circuits_both_compiled_validly():
         rec("e", "base", 0, 3, 1.0), rec("e", "new", 0, 4, 1.0),
         rec("f", "base", 10, 20, 1.0), Record("f", "x", 4, 10, 3, "new", status="timeout",
                                               seconds=120.0),
-    ])
+        rec("g", "base", 10, 20, 1.0), Record("g", "x", 4, 10, 3, "new", status="skipped",
+                                              error="not tried: f timed out"),
+    ], BenchSettings(timeout=120, budget=600, repeat_cutoff=1.5))
     s = summarize(r, "base")
     new = s["new"]
     assert new["usable"] == 3 and new["invalid"] == 1 and new["failed"] == 1
+    assert new["skipped"] == 1 and new["circuits"] == 7
     assert new["wrong"] == 1 and new["timeouts"] == 1 and new["compared"] == 3
     assert new["ratios"]["two_qubit_count"] == pytest.approx(1.0)  # 2 and 1/2; e has no ratio
     assert new["ratios"]["depth"] == pytest.approx((0.5 * 2 * 4 / 3) ** (1 / 3))
@@ -50,11 +53,15 @@ def test_ratios_use_circuits_both_compiled_validly():
     assert s["base"]["ratios"]["two_qubit_count"] == pytest.approx(1.0)
     md = to_markdown(r, "base")
     row = next(l for l in md.splitlines() if l.startswith("| new |"))
-    assert [c.strip() for c in row.strip("|").split("|")][:6] == ["new", "3/6", "1", "1", "1/1",
-                                                                   "1.000"]
+    assert [c.strip() for c in row.strip("|").split("|")][:7] == ["new", "3/7", "1", "1", "1",
+                                                                   "1/1", "1.000"]
     failures = md.split("## Failures")[1]
     assert "| c | new | invalid | non-native gates: cx |" in failures
     assert "| f | new | timeout |" in failures
+    assert "| g | new | skipped | not tried: f timed out |" in failures
+    policy = md.split("Time policy")[1].split("\n")[0]
+    for words in ("after 120 s", "over 1.5 s", "spent 600 s compiling", "larger circuits"):
+        assert words in policy
     counts = md.split("count per circuit")[1].split("##")[0]
     assert "| c | 4 | 3 | 10 | 1 invalid |" in counts
     assert "| d | 4 | 3 | 10 | 1 WRONG |" in counts

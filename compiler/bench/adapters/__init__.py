@@ -3,9 +3,11 @@ compilers exactly alike.
 
 An adapter lives in a worker process (``jingu.bench.worker``).  It reads OpenQASM 2 text
 into its compiler's own program object (``load``, not timed), compiles it (``compile``, the
-only timed call), and writes the result back as text plus the layouts its compiler reports
-(``export``, not timed).  The harness reads that text with jingu's front end and measures it
-with jingu's code, so every compiler is counted by the same ruler.
+only timed call), and hands the result back with the layouts its compiler reports
+(``export``, not timed): as instruction columns walked from the compiler's in-memory result
+(``jingu.bench.oplist``), or as program text jingu's front end reads.  The harness turns
+either into a jingu Circuit and measures it with jingu's code, so every compiler is counted
+by the same ruler.
 
 Compilers are named ``NAME-O<level>`` on the command line (``qiskit-O3``); NAME is one of
 ``ADAPTERS`` or ``package.module:Class`` for an adapter of your own.
@@ -84,21 +86,23 @@ class TargetSpec:
 
 @dataclass
 class Exported:
-    """A compiled program as text, with the layouts its compiler reports.
+    """A compiled program with the layouts its compiler reports.
 
+    The program is ``ops`` (an ``OpList`` in the compiler's gate names; ``names`` maps
+    them onto jingu's library, see ``oplist.to_circuit``) or, when ``ops`` is None,
+    ``text`` in ``lang`` (``qasm2``, ``qasm3`` or ``originir``) for jingu's front end.
     Layouts map a virtual qubit to a physical one: either a list indexed by the flat qubit
     index of the input program, or a dict keyed by (register name, index); None when the
     compiler does not say (the harness then takes the final layout from the measurements
-    and infers the initial one by simulation).  ``rename`` maps a gate name of the text to
-    (library gate, rule) when a compiler writes a native under another name (Qiskit's
-    ``r`` is jingu's ``rphi``); the harness checks every renamed gate's matrix.
+    and infers the initial one by simulation).
     """
 
-    text: str
+    text: str = ""
     lang: str = "qasm2"
     initial_layout: Any = None
     final_layout: Any = None
-    rename: dict[str, tuple[str, str]] = field(default_factory=dict)
+    ops: Any = None  # OpList
+    names: dict[str, tuple[str, float]] = field(default_factory=dict)
 
 
 class Adapter:
@@ -138,7 +142,7 @@ class Adapter:
         raise NotImplementedError
 
     def export(self, result: Any) -> Exported:
-        """The compiled result as text plus its layouts (not timed)."""
+        """The compiled result and its layouts (not timed)."""
         raise NotImplementedError
 
 

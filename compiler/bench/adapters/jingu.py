@@ -1,6 +1,6 @@
 """jingu itself, through ``jingu.compile`` like any user, in its own worker process
-like every other compiler.  The output goes back through jingu's OpenQASM 2 emitter and
-front end, the same road as the reference compilers' outputs."""
+like every other compiler.  The compiled Circuit goes back as instruction columns with
+sample matrices, the same road as the reference compilers' outputs."""
 
 from __future__ import annotations
 
@@ -47,12 +47,13 @@ class JinguAdapter(Adapter):
                              seed=seed)
 
     def export(self, result):
-        from jingu.emit import emit
+        from ..oplist import OpList
 
         circuit = result.circuit if hasattr(result, "circuit") else result[0]
 
         def layout(arr):
             return None if arr is None else [int(p) for p in arr]
 
-        return Exported(emit(circuit, "qasm2"), "qasm2", layout(circuit.initial_layout),
-                        layout(circuit.final_layout))
+        return Exported(initial_layout=layout(circuit.initial_layout),
+                        final_layout=layout(circuit.final_layout),
+                        ops=OpList.from_circuit(circuit))
