@@ -5,21 +5,32 @@ act diagonally in the same basis on a shared qubit may pass each other) is turne
 arrays, the numba kernel routes it from several seeds in parallel threads (the kernels
 release the GIL), the best seed is re-run to record its output, and the circuit is rebuilt
 from columns in one go.  Measurements, conditions and barriers follow their qubits; a
-barrier orders operations but never asks for its qubits to be brought together.
+barrier orders operations but never asks for its qubits to be brought together.  A final
+measurement (nothing touches its qubit or bit afterwards) is emitted after everything
+else, on the qubit then holding its content, as if the circuit ended in a barrier: in the
+middle of the routed circuit it would keep later swaps from merging with the gates before
+them.
 
 "Best" is the lowest CZ estimate of the inserted swaps (3 per swap, 1 for a swap that
 directly follows a two-qubit gate on the same pair: block consolidation later merges the
 two, e.g. cx then swap is two CNOTs), then two-qubit depth, then swap count.
+
+Trials alternate between two lookahead styles (see ``sabre_kernels``): neither wins on
+every circuit, and the best of a mixed set beats the best of as many trials of either.
+Within one ``compile()`` trial results are kept in ``ctx.scratch`` under a digest of
+everything that determines them, so a level and its floor level (which share their first
+trials) route each trial once.
 """
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import threading
 
 import numpy as np
 from jingu.circuit import Circuit, _ptr
-from jingu.errors import CompileError
+from jingu.errors import CompileError, PipelineError
 from jingu.gates import GATES
 from jingu.passmanager import Pass
 
@@ -34,8 +45,11 @@ _TARGET_CACHE: dict[int, tuple] = {}
 class SabreRoute(Pass):
     """Insert swaps (SABRE with lookahead, decay and a release valve); best of seeded trials.
 
-    Trials run in parallel and differ only by seed; the kept one has the lowest CZ
-    estimate, then two-qubit depth.  ``merge_bonus`` favours swaps that merge into the
+    Trials run in parallel and differ by seed and lookahead style (``lookahead_style``:
+    classic, layer, or mixed: alternating); the kept one has the lowest CZ estimate, then
+    two-qubit depth.  Large circuits get fewer trials (never fewer than two) so that trials
+    x two-qubit gates stays within ``work_limit``: a bound set by the circuit alone, so the
+    result stays deterministic.  ``merge_bonus`` favours swaps that merge into the
     preceding two-qubit gate (set it to 0 when no block consolidation follows);
     ``noise_aware`` scores distances and swaps by CZ error instead of hops; ``commutation``
     lets commuting gates be routed out of order.
@@ -52,14 +66,20 @@ class SabreRoute(Pass):
     merge_bonus: float = 0.1
     noise_aware: bool = False
     commutation: bool = True
+    lookahead_style: str = "mixed"
+    work_limit: int = 48000
 
     def run(self, circuit: Circuit, ctx) -> Circuit:
-        seeds = ctx.rng(self.name).integers(0, 2**62, size=max(self.trials, 1))
+        gates = max(int(circuit.two_qubit_count()), 1)
+        trials = max(1, min(self.trials, max(2, self.work_limit // gates)))
+        seeds = ctx.rng(self.name).integers(0, 2**62, size=trials)
         routed, stats = route_circuit(
             circuit, ctx.target, seeds, lookahead=self.lookahead,
             lookahead_weight=self.lookahead_weight, decay=self.decay,
             merge_bonus=self.merge_bonus, noise_aware=self.noise_aware,
-            commutation=self.commutation)
+            commutation=self.commutation,
+            styles=trial_styles(self.lookahead_style, trials, self.name),
+            memo=getattr(ctx, "scratch", None))
         ctx.properties["swaps"] = stats["swaps"]
         ctx.properties["swap_cz_estimate"] = stats["cz"]
         return routed
@@ -68,9 +88,11 @@ class SabreRoute(Pass):
 def route_circuit(circuit: Circuit, target, seeds, *, lookahead: int = 20,
                   lookahead_weight: float = 0.5, decay: float = 0.001,
                   merge_bonus: float = 0.1, noise_aware: bool = False,
-                  commutation: bool = True, max_stall: int | None = None
-                  ) -> tuple[Circuit, dict]:
-    """Route a circuit over physical qubits from one trial per seed; keep the best.
+                  commutation: bool = True, max_stall: int | None = None,
+                  styles=None, memo: dict | None = None) -> tuple[Circuit, dict]:
+    """Route a circuit over physical qubits from one trial per seed (and lookahead style,
+    CLASSIC for all when ``styles`` is None); keep the best.  ``memo`` (a dict living for
+    one compile) keeps trial results for reuse.
 
     Returns the routed circuit (the input itself when nothing needs routing) and its
     stats: ``swaps`` and ``cz`` (the CZ estimate of the inserted swaps).
@@ -82,19 +104,70 @@ def route_circuit(circuit: Circuit, target, seeds, *, lookahead: int = 20,
     from .sabre_kernels import route, route_trials
 
     seeds = np.asarray(list(seeds), dtype=np.int64)
+    styles = np.zeros(len(seeds), np.int64) if styles is None else np.asarray(styles, np.int64)
     identity = np.arange(target.num_qubits, dtype=np.int64)
     params = (lookahead, lookahead_weight, decay, merge_bonus,
               arrays.max_stall if max_stall is None else max_stall)
+    trials = trial_memo(memo, "sabre-route", id(target), noise_aware, params, *problem)
 
     def some_trials(k):
-        return (route_trials(*problem, *arrays.kernel_args, identity, seeds[k], *params),)
+        return (route_trials(*problem, *arrays.kernel_args, identity, seeds[k], styles[k],
+                             *params),)
 
-    (scores,) = run_trials(len(seeds), len(seeds) * len(problem[0]), some_trials)
+    keys = list(zip(seeds.tolist(), styles.tolist()))
+    (scores,) = memo_trials(trials, keys, len(problem[0]), some_trials)
     best = best_trial(scores)
-    cz, swaps, _, l2p, out_src, out_q, out_len, outq_len = route(
-        *problem, *arrays.kernel_args, identity, seeds[best], *params, True)
+    recorded = trials.get(("route",) + keys[best])
+    if recorded is None:
+        recorded = route(*problem, *arrays.kernel_args, identity, seeds[best], styles[best],
+                         *params, True)
+        trials[("route",) + keys[best]] = recorded
+    cz, swaps, _, l2p, out_src, out_q, out_len, outq_len = recorded
     routed = rebuild(circuit, out_src[:out_len], out_q[:outq_len], l2p)
     return routed, {"swaps": int(swaps), "cz": int(cz)}
+
+
+def trial_styles(style: str, count: int, pass_name: str) -> np.ndarray:
+    """Lookahead style per trial: all "classic", all "layer", or "mixed" (alternating,
+    classic first, so trial k is the same whatever the trial count)."""
+    from .sabre_kernels import CLASSIC, LAYER
+
+    if style == "classic":
+        return np.full(count, CLASSIC, np.int64)
+    if style == "layer":
+        return np.full(count, LAYER, np.int64)
+    if style == "mixed":
+        return np.where(np.arange(count) % 2 == 0, CLASSIC, LAYER).astype(np.int64)
+    raise PipelineError(f"option 'lookahead_style' of pass '{pass_name}' is classic, layer or "
+                        f"mixed, not '{style}'")
+
+
+def trial_memo(memo: dict | None, *key) -> dict:
+    """The dict of trial results for one routing problem: ``key`` holds scalars (pass name,
+    target id, options) and arrays (the problem), digested.  A fresh dict without ``memo``."""
+    if memo is None:
+        return {}
+    digest = hashlib.blake2b(digest_size=16)
+    for part in key:
+        if isinstance(part, np.ndarray):
+            digest.update(f"{part.dtype}{part.shape}".encode())
+            digest.update(np.ascontiguousarray(part).data)
+        else:
+            digest.update(repr(part).encode())
+    return memo.setdefault(("sabre-trials", digest.hexdigest()), {})
+
+
+def memo_trials(trials: dict, keys: list, work: int, call) -> tuple[np.ndarray, ...]:
+    """Like ``run_trials`` over ``keys`` (one hashable key per trial: what, besides the
+    problem, determines it), running only the trials ``trials`` has no row for yet."""
+    missing = [k for k in range(len(keys)) if keys[k] not in trials]
+    if missing:
+        todo = np.array(missing)
+        rows = run_trials(len(todo), len(todo) * work, lambda k: call(todo[k]))
+        for j, k in enumerate(missing):
+            trials[keys[k]] = tuple(r[j] for r in rows)
+    first = trials[keys[0]]
+    return tuple(np.stack([trials[key][i] for key in keys]) for i in range(len(first)))
 
 
 #: below this much work (trials x DAG nodes routed) threads cost more than they save
@@ -235,23 +308,37 @@ def routing_problem(circuit: Circuit, target, commutation: bool = True):
                            f"connected pieces of {target.name}; no swap can join them")
     if (d == 1).all():
         return None
-    from .sabre_kernels import JOIN, dependency_slots, grouped_dag
+    from .sabre_kernels import (
+        JOIN,
+        TERMINAL,
+        dependency_slots,
+        final_measurements,
+        grouped_dag,
+        mark_followers,
+    )
 
     unitary = np.array([g.is_unitary for g in circuit.gate_table], dtype=bool)
     barrier = np.array([g.kind == "barrier" for g in circuit.gate_table], dtype=bool)
+    measure = np.array([g.kind == "measure" for g in circuit.gate_table], dtype=bool)
     arity = circuit.arity()
     plain = unitary[circuit.opcodes] & (circuit.cond_width == 0)
     two = unitary[circuit.opcodes] & (arity == 2)
     # kinds (see sabre_kernels.route): 0 one-qubit gate, 1 two-qubit gate, 2 other op that
-    # needs no routing, 3 conditioned two-qubit gate
+    # needs no routing, 3 conditioned two-qubit gate, TERMINAL a final measurement
     kind = np.where(two, np.where(plain, 1, 3), np.where(plain & (arity == 1), 0, 2))
     qptr = circuit.qubit_ptr.astype(np.int64)
     qs = circuit.qubits.astype(np.int64)
+    clbit_ptr = circuit.clbit_ptr.astype(np.int64)
+    clbits = circuit.clbits.astype(np.int64)
+    cond_start = circuit.cond_start.astype(np.int64)
+    cond_width = circuit.cond_width.astype(np.int64)
+    kind[final_measurements(circuit.num_qubits, circuit.num_clbits, qptr, qs, clbit_ptr, clbits,
+                            cond_start, cond_width, measure[circuit.opcodes],
+                            barrier[circuit.opcodes])] = TERMINAL
     groups = slot_groups(circuit, commutation)
     dep_ptr, dep, dep_group = dependency_slots(
-        circuit.num_qubits, qptr, qs, groups, circuit.clbit_ptr.astype(np.int64),
-        circuit.clbits.astype(np.int64), circuit.cond_start.astype(np.int64),
-        circuit.cond_width.astype(np.int64), barrier[circuit.opcodes])
+        circuit.num_qubits, qptr, qs, groups, clbit_ptr, clbits, cond_start, cond_width,
+        barrier[circuit.opcodes])
     pred, succ_ptr, succ = grouped_dag(circuit.num_qubits + circuit.num_clbits, dep_ptr, dep,
                                        dep_group)
     joins = len(pred) - len(circuit)
@@ -259,6 +346,7 @@ def routing_problem(circuit: Circuit, target, commutation: bool = True):
     q1 = np.zeros(len(pred), dtype=np.int64)
     q0[: len(circuit)][two] = p0
     q1[: len(circuit)][two] = p1
+    kind = mark_followers(circuit.num_qubits, qptr, qs, kind.astype(np.int64))
     kind = np.concatenate([kind, np.full(joins, JOIN)]).astype(np.int64)
     qptr = np.concatenate([qptr, np.full(joins, qptr[-1])])
     return kind, q0, q1, qptr, qs, pred, succ_ptr, succ
@@ -268,7 +356,7 @@ def skeleton_problems(virtual: Circuit, commutation: bool = True):
     """The two-qubit skeleton of a virtual circuit and of its reverse, as kernel arrays (the
     layout search routes these; one-qubit gates never need swaps, but the commutation
     groups they close are kept)."""
-    from .sabre_kernels import JOIN, grouped_dag
+    from .sabre_kernels import JOIN, grouped_dag, mark_followers
 
     groups = slot_groups(virtual, commutation)
     unitary = np.array([g.is_unitary for g in virtual.gate_table], dtype=bool)
@@ -285,7 +373,8 @@ def skeleton_problems(virtual: Circuit, commutation: bool = True):
             virtual.num_qubits, qptr, qs,
             np.ascontiguousarray(pair_groups[order].reshape(-1)).astype(np.int64))
         joins = len(pred) - m
-        kind = np.concatenate([np.ones(m, np.int64), np.full(joins, JOIN, np.int64)])
+        kind = np.concatenate([mark_followers(virtual.num_qubits, qptr, qs, np.ones(m, np.int64)),
+                               np.full(joins, JOIN, np.int64)])
         q0 = np.concatenate([qs[0::2], np.zeros(joins, np.int64)])
         q1 = np.concatenate([qs[1::2], np.zeros(joins, np.int64)])
         qptr = np.concatenate([qptr, np.full(joins, qptr[-1])])

@@ -28,7 +28,80 @@ _EPS = 1e-10
 # members of its own group.  A group of several operations is joined by a "join" node (kind
 # JOIN: no qubits, never emitted) so that edges stay linear in the circuit's size.
 
-JOIN = 5
+JOIN = 6
+#: a final measurement: nothing after it touches its qubit or its bit, so it is emitted
+#: after everything else, on the qubit then holding its label (a measurement in the middle
+#: of the routed circuit would split the two-qubit blocks the swaps around it could merge
+#: into)
+TERMINAL = 4
+#: a two-qubit gate on the same pair as the two-qubit gate before it on both its wires (one-
+#: qubit gates between only): it runs right after that gate, so lookahead looks past it
+FOLLOWER = 7
+
+#: lookahead styles (``route``'s ``style``): CLASSIC scores the mean distance of the front
+#: and of the ``ext_size`` nearest two-qubit successors; LAYER scores the summed distance of
+#: the front and, weighted by ``ext_weight / N``, of the next layer (the gates the front
+#: frees).  They suit different circuits, so the trials alternate between them.
+CLASSIC = 0
+LAYER = 1
+
+
+@njit(cache=True)
+def final_measurements(num_qubits, num_clbits, qptr, qs, clbit_ptr, clbits, cond_start,
+                       cond_width, is_measure, is_barrier):
+    """Per op: is it an unconditioned measurement after which no op touches its qubit or
+    its bit (writes it or reads it in a condition)?"""
+    n = len(qptr) - 1
+    out = np.zeros(n, np.bool_)
+    q_seen = np.zeros(num_qubits, np.bool_)
+    c_seen = np.zeros(num_clbits, np.bool_)
+    all_seen = False  # an operand-less barrier orders every qubit
+    for i in range(n - 1, -1, -1):
+        if is_measure[i] and cond_width[i] == 0 and not all_seen:
+            final = True
+            for k in range(qptr[i], qptr[i + 1]):
+                if q_seen[qs[k]]:
+                    final = False
+            for k in range(clbit_ptr[i], clbit_ptr[i + 1]):
+                if c_seen[clbits[k]]:
+                    final = False
+            out[i] = final
+        if qptr[i + 1] == qptr[i] and is_barrier[i]:
+            all_seen = True
+        for k in range(qptr[i], qptr[i + 1]):
+            q_seen[qs[k]] = True
+        for k in range(clbit_ptr[i], clbit_ptr[i + 1]):
+            c_seen[clbits[k]] = True
+        for c in range(cond_start[i], cond_start[i] + cond_width[i]):
+            c_seen[c] = True
+    return out
+
+
+@njit(cache=True)
+def mark_followers(num_qubits, qptr, qs, kind):
+    """Kinds with plain two-qubit gates (1) that repeat the pair of the previous two-qubit
+    gate on both wires (one-qubit gates between only) turned into FOLLOWER."""
+    out = kind.copy()
+    last = np.full(num_qubits, -1, np.int64)
+    for i in range(len(kind)):
+        k = kind[i]
+        if k == 0 or k == JOIN:
+            continue
+        k0 = qptr[i]
+        if k == 1:
+            a = qs[k0]
+            b = qs[k0 + 1]
+            j = last[a]
+            if j >= 0 and j == last[b]:
+                out[i] = FOLLOWER
+            last[a] = i
+            last[b] = i
+        elif qptr[i + 1] == k0 and k == 2:
+            last[:] = -1
+        else:
+            for t in range(k0, qptr[i + 1]):
+                last[qs[t]] = -1
+    return out
 
 
 @njit(cache=True)
@@ -226,12 +299,15 @@ def _grow(arr, needed):
 
 @njit(cache=True)
 def route(kind, q0, q1, qptr, qs, pred, succ_ptr, succ, dist, hop, nbr_ptr, nbrs, penalty,
-          l2p_init, seed, ext_size, ext_weight, decay_step, merge_bonus, max_stall, record):
+          l2p_init, seed, style, ext_size, ext_weight, decay_step, merge_bonus, max_stall,
+          record):
     """Route the DAG once from the mapping ``l2p_init`` (logical label -> physical).
 
-    ``kind`` per node: 0 one-qubit unitary, 1 two-qubit gate, 2 anything else that needs no
-    routing (measure, reset, barrier, conditioned one-qubit op), 3 conditioned two-qubit
-    gate, JOIN a join node of the DAG (never emitted).  A swap right after a two-qubit gate
+    ``kind`` per node: 0 one-qubit unitary, 1 two-qubit gate (FOLLOWER: one that repeats the
+    pair before it), 2 anything else that needs no routing (measure, reset, barrier,
+    conditioned one-qubit op), 3 conditioned two-qubit gate, TERMINAL a final measurement
+    (emitted last), JOIN a join node of the DAG (never emitted).  ``style`` is CLASSIC or
+    LAYER lookahead.  A swap right after a two-qubit gate
     on the same pair (only one-qubit gates in between) merges with it into one two-qubit
     block, costing one CZ more instead of three; such swaps get ``merge_bonus`` off their
     score.  ``penalty[p, q]`` is added to the score
@@ -279,8 +355,12 @@ def route(kind, q0, q1, qptr, qs, pred, succ_ptr, succ, dist, hop, nbr_ptr, nbrs
     f_stamp = np.zeros(n_phys, np.int64)  # candidate sources already expanded
     cand_stamp = 0
 
+    layer_mode = style == LAYER
+    if layer_mode and ext_size > 0:
+        ext_size = n_phys  # a whole layer (commuting gates may share a qubit: then capped)
     ext_a = np.empty(max(ext_size, 1), np.int64)
     ext_b = np.empty(max(ext_size, 1), np.int64)
+    undo = np.empty(len(succ) + 1 if layer_mode else 1, np.int64)  # decrements to undo
     ext_n = 0
     # per label, a linked list of its extended-set gate ends (slot 2e: ext_a, 2e+1: ext_b)
     ext_head = np.full(n_phys, -1, np.int64)
@@ -316,6 +396,8 @@ def route(kind, q0, q1, qptr, qs, pred, succ_ptr, succ, dist, hop, nbr_ptr, nbrs
     cand_q = np.empty(len(nbrs) + 1, np.int64)
     best_idx = np.empty(len(nbrs) + 1, np.int64)
 
+    terminal = np.empty(n_ops + 1, np.int64)
+    terminal_n = 0
     executed = 0
     front_changed = True
     while True:
@@ -343,11 +425,16 @@ def route(kind, q0, q1, qptr, qs, pred, succ_ptr, succ, dist, hop, nbr_ptr, nbrs
                 level[pa] = lv
                 level[pb] = lv
                 depth = max(depth, lv)
-                if kind[i] == 1:
+                if kind[i] != 3:
                     _open_block(pa, pb, mate)
                 else:
                     _close_block(pa, mate)
                     _close_block(pb, mate)
+            elif kind[i] == TERMINAL:
+                executed += 1
+                terminal[terminal_n] = i
+                terminal_n += 1
+                continue  # (nothing follows a final measurement)
             elif kind[i] == 2:
                 if k0 == k1:  # a barrier on every qubit
                     mate[:] = -1
@@ -392,7 +479,41 @@ def route(kind, q0, q1, qptr, qs, pred, succ_ptr, succ, dist, hop, nbr_ptr, nbrs
                 ext_head[ext_a[e]] = -1
                 ext_head[ext_b[e]] = -1
             ext_n = 0
-            if ext_size > 0:
+            if ext_size > 0 and layer_mode:
+                head = 0
+                tail = 0
+                undo_n = 0
+                for f in range(front_n):
+                    bfs[tail] = front[f]
+                    tail += 1
+                while head < tail and ext_n < ext_size:
+                    i = bfs[head]
+                    head += 1
+                    for k in range(succ_ptr[i], succ_ptr[i + 1]):
+                        s = succ[k]
+                        remaining[s] -= 1
+                        undo[undo_n] = s
+                        undo_n += 1
+                        if remaining[s] == 0:
+                            if kind[s] == FOLLOWER:
+                                if tail < len(bfs):
+                                    bfs[tail] = s
+                                    tail += 1
+                            elif kind[s] & 1:
+                                if ext_n < ext_size:
+                                    ext_a[ext_n] = q0[s]
+                                    ext_b[ext_n] = q1[s]
+                                    ext_next[2 * ext_n] = ext_head[q0[s]]
+                                    ext_head[q0[s]] = 2 * ext_n
+                                    ext_next[2 * ext_n + 1] = ext_head[q1[s]]
+                                    ext_head[q1[s]] = 2 * ext_n + 1
+                                    ext_n += 1
+                            elif tail < len(bfs):
+                                bfs[tail] = s
+                                tail += 1
+                for u in range(undo_n):
+                    remaining[undo[u]] += 1
+            elif ext_size > 0:
                 cur_stamp += 1
                 head = 0
                 tail = 0
@@ -409,7 +530,7 @@ def route(kind, q0, q1, qptr, qs, pred, succ_ptr, succ, dist, hop, nbr_ptr, nbrs
                         if stamp[s] == cur_stamp:
                             continue
                         stamp[s] = cur_stamp
-                        if kind[s] & 1 and ext_n < ext_size:
+                        if kind[s] & 1 and kind[s] != FOLLOWER and ext_n < ext_size:
                             ext_a[ext_n] = q0[s]
                             ext_b[ext_n] = q1[s]
                             ext_next[2 * ext_n] = ext_head[q0[s]]
@@ -456,15 +577,16 @@ def route(kind, q0, q1, qptr, qs, pred, succ_ptr, succ, dist, hop, nbr_ptr, nbrs
             b = p2l[q]
             df = _moved(a, b, p, q, a_head, a_next, act, q0, q1, l2p, dist, True) + \
                 _moved(b, a, q, p, a_head, a_next, act, q0, q1, l2p, dist, True)
-            score = (f_sum + df) / act_n
+            score = f_sum + df if layer_mode else (f_sum + df) / act_n
             if ext_n > 0:
                 # only extended-set gates with an end on a or b change
                 de = _moved(a, b, p, q, ext_head, ext_next, ext_a, ext_a, ext_b, l2p, dist,
                             False) + \
                     _moved(b, a, q, p, ext_head, ext_next, ext_a, ext_a, ext_b, l2p, dist,
                            False)
-                score += ext_weight * (e_sum + de) / ext_n
-            score = score * max(decay[p], decay[q]) + penalty[p, q] / act_n
+                score += ext_weight * (e_sum + de) / (n_phys if layer_mode else ext_n)
+            score = score * max(decay[p], decay[q]) + (penalty[p, q] if layer_mode
+                                                       else penalty[p, q] / act_n)
             if mate[p] == q:
                 score -= merge_bonus
             if score < best - _EPS:
@@ -561,6 +683,16 @@ def route(kind, q0, q1, qptr, qs, pred, succ_ptr, succ, dist, hop, nbr_ptr, nbrs
                     kept += 1
             front_n = kept
             front_changed = True
+    if record and terminal_n:
+        terminal[:terminal_n].sort()
+        out_src = _grow(out_src, out_len + terminal_n)
+        out_q = _grow(out_q, outq_len + terminal_n)
+        for t in range(terminal_n):
+            i = terminal[t]
+            out_src[out_len] = i
+            out_len += 1
+            out_q[outq_len] = l2p[qs[qptr[i]]]
+            outq_len += 1
     return cz, swaps, depth, l2p, out_src, out_q, out_len, outq_len
 
 
@@ -678,15 +810,15 @@ def _release_front(a, b, l2p, hop, front, front_n, f_head, f_next, q0, q1, heap,
 
 @njit(cache=True, nogil=True)
 def route_trials(kind, q0, q1, qptr, qs, pred, succ_ptr, succ, dist, hop, nbr_ptr, nbrs,
-                 penalty, l2p_init, seeds, ext_size, ext_weight, decay_step, merge_bonus,
-                 max_stall):
-    """(cz estimate, swaps, depth) of one routing per seed."""
+                 penalty, l2p_init, seeds, styles, ext_size, ext_weight, decay_step,
+                 merge_bonus, max_stall):
+    """(cz estimate, swaps, depth) of one routing per (seed, lookahead style)."""
     t = len(seeds)
     out = np.empty((t, 3), np.int64)
     for k in range(t):
         res = route(kind, q0, q1, qptr, qs, pred, succ_ptr, succ, dist, hop, nbr_ptr, nbrs,
-                    penalty, l2p_init, seeds[k], ext_size, ext_weight, decay_step, merge_bonus,
-                    max_stall, False)
+                    penalty, l2p_init, seeds[k], styles[k], ext_size, ext_weight, decay_step,
+                    merge_bonus, max_stall, False)
         out[k, 0] = res[0]
         out[k, 1] = res[1]
         out[k, 2] = res[2]
@@ -696,31 +828,44 @@ def route_trials(kind, q0, q1, qptr, qs, pred, succ_ptr, succ, dist, hop, nbr_pt
 @njit(cache=True, nogil=True)
 def layout_trials(kind, q0, q1, qptr, qs, pred, succ_ptr, succ, rkind, rq0, rq1, rqptr, rqs,
                   rpred, rsucc_ptr, rsucc, dist, hop, nbr_ptr, nbrs, penalty, starts, seeds,
-                  iterations, ext_size, ext_weight, decay_step, merge_bonus, max_stall):
+                  styles, bonuses, iterations, ext_size, ext_weight, decay_step, max_stall):
     """Bidirectional SABRE layout search over a DAG and its reverse (``r...``): per trial,
     route forward and backward ``iterations`` times from ``starts[k]`` (each pass's final
-    mapping seeds the next), then score the layout by one more forward routing.
-    Returns the layouts (label -> site) and per trial (cz estimate, swaps, depth)."""
+    mapping seeds the next) with lookahead style ``styles[k]`` and merge bonus
+    ``bonuses[k]``.  Returns the layouts (label -> site), one row per trial."""
     t = len(seeds)
     n_phys = starts.shape[1]
     out_layout = np.empty((t, n_phys), np.int64)
-    out = np.empty((t, 3), np.int64)
     for k in range(t):
         l2p = starts[k].copy()
         seed = seeds[k]
         for it in range(iterations):
             res = route(kind, q0, q1, qptr, qs, pred, succ_ptr, succ, dist, hop, nbr_ptr,
-                        nbrs, penalty, l2p, seed + 2 * it, ext_size, ext_weight, decay_step,
-                        merge_bonus, max_stall, False)
+                        nbrs, penalty, l2p, seed + 2 * it, styles[k], ext_size, ext_weight,
+                        decay_step, bonuses[k], max_stall, False)
             res2 = route(rkind, rq0, rq1, rqptr, rqs, rpred, rsucc_ptr, rsucc, dist, hop,
-                         nbr_ptr, nbrs, penalty, res[3], seed + 2 * it + 1, ext_size,
-                         ext_weight, decay_step, merge_bonus, max_stall, False)
+                         nbr_ptr, nbrs, penalty, res[3], seed + 2 * it + 1, styles[k],
+                         ext_size, ext_weight, decay_step, bonuses[k], max_stall, False)
             l2p = res2[3]
-        final = route(kind, q0, q1, qptr, qs, pred, succ_ptr, succ, dist, hop, nbr_ptr, nbrs,
-                      penalty, l2p, seed + 2 * iterations, ext_size, ext_weight, decay_step,
-                      merge_bonus, max_stall, False)
         out_layout[k] = l2p
-        out[k, 0] = final[0]
-        out[k, 1] = final[1]
-        out[k, 2] = final[2]
-    return out_layout, out
+    return out_layout
+
+
+@njit(cache=True, nogil=True)
+def score_layouts(kind, q0, q1, qptr, qs, pred, succ_ptr, succ, dist, hop, nbr_ptr, nbrs,
+                  penalty, layouts, seeds, ext_size, ext_weight, decay_step, merge_bonus,
+                  max_stall):
+    """Per layout, the better (cz estimate, depth, swaps order) of one routing in each
+    lookahead style from it: (cz estimate, swaps, depth) rows."""
+    t = len(seeds)
+    out = np.empty((t, 3), np.int64)
+    for k in range(t):
+        for style in range(2):
+            res = route(kind, q0, q1, qptr, qs, pred, succ_ptr, succ, dist, hop, nbr_ptr,
+                        nbrs, penalty, layouts[k], seeds[k] + style, style, ext_size,
+                        ext_weight, decay_step, merge_bonus, max_stall, False)
+            if style == 0 or (res[0], res[2], res[1]) < (out[k, 0], out[k, 2], out[k, 1]):
+                out[k, 0] = res[0]
+                out[k, 1] = res[1]
+                out[k, 2] = res[2]
+    return out

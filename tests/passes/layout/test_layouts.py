@@ -300,3 +300,44 @@ def test_layouts_round_trip_through_virtual_circuits():
     assert np.array_equal(physical.initial_layout, layout)
     back = virtual_circuit(physical)
     assert back.num_qubits == 6 and np.array_equal(back.qubits, circuit.qubits)
+
+
+def test_layout_work_is_bounded_by_fewer_trials_then_fewer_iterations():
+    from jingu.passes.layout.sabre_layout import layout_budget
+
+    assert layout_budget(16, 3, 100, 85000) == (16, 3)          # small: as asked
+    assert layout_budget(16, 3, 1281, 85000) == (8, 3)          # fewer trials first
+    assert layout_budget(16, 3, 7776, 85000) == (2, 1)          # then fewer iterations
+    assert layout_budget(16, 3, 10**6, 85000) == (1, 1)         # then one trial
+    assert layout_budget(1, 0, 10**6, 85000) == (1, 0)
+    for gates in (50, 700, 3000, 7776, 20000):
+        trials, iterations = layout_budget(16, 3, gates, 85000)
+        if trials > 1:
+            assert trials * (2 * iterations + 2) * gates <= 85000
+
+
+def _qft(n):
+    import math
+
+    b = CircuitBuilder(n)
+    for j in range(n):
+        b.append("h", (j,))
+        for k in range(j + 1, n):
+            b.append("cp", (k, j), (math.pi / 2 ** (k - j),))
+    return b.build()
+
+
+def test_a_mixed_layout_search_beats_either_lookahead_style_alone():
+    """The mixed search's variants (commutation-aware or plain DAG, classic or layer
+    lookahead) find better QFT layouts than a search in one style (summed over seeds)."""
+    totals = {}
+    for style in ("classic", "layer", "mixed"):
+        totals[style] = 0
+        for seed in range(3):
+            routed, ctx = compile_with(
+                _qft(30), WUKONG, f"unroll,sabre-layout{{lookahead_style={style},trials=8}},"
+                                  "sabre-route{trials=8}", seed=seed)
+            totals[style] += ctx.properties["swap_cz_estimate"]
+    assert totals["mixed"] < min(totals["classic"], totals["layer"]), totals
+    unrolled, _ = compile_with(_qft(30), WUKONG, "unroll")
+    assert routing_violation(unrolled, routed, WUKONG) is None

@@ -338,3 +338,180 @@ def test_symbolic_parameters_survive_routing():
     routed, _ = compile_with(circuit, WUKONG, "unroll,trivial-layout,sabre-route")
     assert routed.parameters == ("theta",) and "swap" in routed.count_ops()
     assert_routed(circuit, routed, WUKONG)
+
+
+# ----------------------------------------------------------------------------------------
+# final measurements, repeated pairs, lookahead styles, trial reuse and budgets
+
+
+def _star(n, measured, mid_measure=False):
+    """Bernstein-Vazirani-like: qubit n-1 is the target of a cx from every other qubit;
+    ``measured``: every other qubit is measured right after its cx (a final measurement).
+    With ``mid_measure``, qubit 0 is also measured early and then used again."""
+    b = CircuitBuilder(n, n)
+    for q in range(n):
+        b.append("h", (q,))
+    if mid_measure:
+        b.append("measure", (0,), clbits=(0,))
+    for q in range(n - 1):
+        b.append("cx", (q, n - 1))
+        b.append("h", (q,))
+        if measured:
+            b.append("measure", (q,), clbits=(q,))
+    return b.build()
+
+
+def test_final_measurements_come_after_every_swap_and_never_change_the_routing():
+    """A final measurement is emitted after everything else, on the qubit then holding its
+    qubit's content: the swaps around it still merge with the gates before them, so the
+    routing (swaps and CZ estimate) is the one of the same circuit without measurements."""
+    layout = np.arange(12) * 6 % 71
+    plain = apply_layout(_star(12, measured=False), layout, WUKONG)
+    measured = apply_layout(_star(12, measured=True), layout, WUKONG)
+    routed_plain, s0 = route_circuit(plain, WUKONG, seeds=range(4), styles=[0, 1, 0, 1])
+    routed, s1 = route_circuit(measured, WUKONG, seeds=range(4), styles=[0, 1, 0, 1])
+    assert s0 == s1 and s1["swaps"] > 0
+    names = [op.name for op in routed]
+    last_swap = max(k for k, name in enumerate(names) if name == "swap")
+    assert names.index("measure") > last_swap
+    assert names.count("measure") == 11
+    swaps = [op.qubits for op in routed if op.name == "swap"]
+    assert swaps == [op.qubits for op in routed_plain if op.name == "swap"]
+    assert_routed(_star(12, measured=True), routed, WUKONG)
+    assert_equivalent(_star(12, measured=True), routed)
+
+
+def test_a_measurement_followed_by_more_work_stays_in_place():
+    circuit = _star(10, measured=True, mid_measure=True)
+    physical = apply_layout(circuit, np.arange(10) * 7 % 71, WUKONG)
+    routed, stats = route_circuit(physical, WUKONG, seeds=range(2))
+    assert stats["swaps"] > 0
+    first = next(k for k, op in enumerate(routed) if op.name == "measure")
+    assert routed.op_qubits(first) == (int(physical.initial_layout[0]),)
+    assert any(op.name == "swap" for op in list(routed)[first:])
+    assert_routed(circuit, routed, WUKONG, simulate=False)
+
+
+def test_final_measurements_are_told_apart_from_others():
+    from jingu.passes.routing.sabre import routing_problem
+    from jingu.passes.routing.sabre_kernels import TERMINAL
+
+    b = CircuitBuilder(6, 4)
+    b.append("cx", (0, 5))                               # 0: needs routing
+    b.append("measure", (0,), clbits=(0,))               # 1: its bit is read later
+    b.append("x", (1,), condition=Condition(0, 1, 1))    # 2
+    b.append("measure", (1,), clbits=(1,))               # 3: its bit is written again (6)
+    b.append("measure", (2,), clbits=(2,))               # 4: its qubit is measured again
+    b.append("measure", (2,), clbits=(3,))               # 5: final
+    b.append("measure", (3,), clbits=(1,))               # 6: final
+    b.append("measure", (4,), clbits=(2,))               # 7: its bit is read by 8
+    b.append("measure", (5,), clbits=(0,), condition=Condition(2, 1, 0))  # 8: conditioned
+    circuit = b.build()
+    kind = routing_problem(apply_layout(circuit, np.arange(6) * 13 % 71, WUKONG), WUKONG)[0]
+    assert [k for k in range(len(circuit)) if kind[k] == TERMINAL] == [5, 6]
+    b.append("barrier", ())                              # orders every qubit: none final
+    kind = routing_problem(apply_layout(b.build(), np.arange(6) * 13 % 71, WUKONG), WUKONG)[0]
+    assert TERMINAL not in kind.tolist()
+
+
+def test_a_gate_repeating_the_pair_before_it_is_marked_for_lookahead():
+    from jingu.passes.routing.sabre import routing_problem
+    from jingu.passes.routing.sabre_kernels import FOLLOWER
+
+    b = CircuitBuilder(4)
+    b.append("cx", (0, 3))     # 0
+    b.append("h", (0,))        # 1
+    b.append("cx", (3, 0))     # 2: same pair, one-qubit gates between: follower
+    b.append("cx", (3, 1))     # 3
+    b.append("cx", (0, 3))     # 4: qubit 3 met qubit 1 in between: not a follower
+    b.append("measure", (0,))  # 5 (no bit: a measurement all the same)
+    b.append("cx", (0, 3))     # 6: a measurement in between: not a follower
+    b.append("cz", (0, 3))     # 7: follower
+    circuit = b.build()
+    physical = apply_layout(circuit, np.array([0, 30, 2, 71]), WUKONG)
+    kind = routing_problem(physical, WUKONG, commutation=False)[0]
+    assert [k for k in range(len(circuit)) if kind[k] == FOLLOWER] == [2, 7]
+
+
+@pytest.mark.parametrize("style", ["classic", "layer", "mixed"])
+def test_every_lookahead_style_routes_correctly(style):
+    circuit = random_circuit(12, 140, seed=8, gates=["cx", "cp", "h", "rzz", "swap"])
+    unrolled, _ = compile_with(circuit, WUKONG, "unroll")
+    routed, ctx = compile_with(
+        circuit, WUKONG, f"unroll,sabre-layout{{lookahead_style={style},trials=4}},"
+                         f"sabre-route{{lookahead_style={style},trials=4}}", seed=2)
+    assert ctx.properties["swaps"] > 0
+    assert_equivalent(unrolled, routed)
+
+
+@pytest.mark.parametrize("pass_name", ["sabre-route", "sabre-layout"])
+def test_an_unknown_lookahead_style_is_an_error_that_names_the_choices(pass_name):
+    from jingu.errors import PipelineError
+
+    circuit = random_circuit(6, 30, seed=1, gates=["cx"])
+    with pytest.raises(PipelineError, match="classic, layer or mixed"):
+        compile_with(circuit, WUKONG,
+                     f"unroll,trivial-layout,{pass_name}{{lookahead_style=fancy}},sabre-route")
+
+
+def _counting_trials(monkeypatch):
+    """Count the trials the SABRE passes actually run."""
+    from jingu.passes.routing import sabre
+
+    ran = []
+    real = sabre.run_trials
+
+    def counted(count, work, call):
+        ran.append(count)
+        return real(count, work, call)
+
+    monkeypatch.setattr(sabre, "run_trials", counted)
+    return ran
+
+
+def test_routing_trials_are_run_once_per_compile(monkeypatch):
+    """A level and its floor level share ``ctx.scratch``: the floor's trials (a prefix of
+    the level's) are not run again, and the result is the one a fresh run gives."""
+    ran = _counting_trials(monkeypatch)
+    physical = apply_layout(random_circuit(14, 160, seed=3, gates=["cx", "h", "cp"]),
+                            np.arange(14) * 5 % 71, WUKONG)
+    scratch = {}
+    big = SabreRoute(trials=12).run(physical, PassContext(target=WUKONG, seed=5,
+                                                          scratch=scratch))
+    assert sum(ran) == 12
+    small = SabreRoute(trials=4).run(physical, PassContext(target=WUKONG, seed=5,
+                                                           scratch=scratch))
+    assert sum(ran) == 12
+    fresh = SabreRoute(trials=4).run(physical, PassContext(target=WUKONG, seed=5))
+    assert sum(ran) == 16
+    assert _digest(small) == _digest(fresh)
+    assert _digest(big) == _digest(SabreRoute(trials=12).run(
+        physical, PassContext(target=WUKONG, seed=5)))
+
+
+def test_layout_trials_are_run_once_per_compile(monkeypatch):
+    from jingu.passes.layout.sabre_layout import SabreLayout
+
+    ran = _counting_trials(monkeypatch)
+    circuit, _ = compile_with(random_circuit(16, 200, seed=4, gates=["cx", "h"]), WUKONG,
+                              "unroll")
+    scratch = {}
+    SabreLayout(trials=8).run(circuit, PassContext(target=WUKONG, seed=2, scratch=scratch))
+    assert sum(ran) == 8
+    shared = SabreLayout(trials=4).run(circuit, PassContext(target=WUKONG, seed=2,
+                                                            scratch=scratch))
+    assert sum(ran) == 8
+    fresh = SabreLayout(trials=4).run(circuit, PassContext(target=WUKONG, seed=2))
+    assert np.array_equal(shared.initial_layout, fresh.initial_layout)
+
+
+def test_big_circuits_get_fewer_routing_trials(monkeypatch):
+    ran = _counting_trials(monkeypatch)
+    circuit = random_circuit(12, 120, seed=6, gates=["cx"])
+    physical = apply_layout(circuit, np.arange(12) * 6 % 71, WUKONG)
+    routed = SabreRoute(trials=16, work_limit=120 * 5).run(
+        physical, PassContext(target=WUKONG, seed=1))
+    assert ran == [5]
+    SabreRoute(trials=16, work_limit=10).run(physical, PassContext(target=WUKONG, seed=1))
+    assert ran[-1] == 2  # never fewer than two: one per lookahead style
+    assert_routed(circuit, routed, WUKONG, simulate=False)
