@@ -29,7 +29,7 @@ import itertools
 import threading
 
 import numpy as np
-from jingu.circuit import Circuit, _ptr
+from jingu.circuit import Circuit, _ptr, gather_rows
 from jingu.errors import CompileError, PipelineError
 from jingu.gates import GATES
 from jingu.passmanager import Pass
@@ -393,15 +393,6 @@ def slot_groups(circuit: Circuit, commutation: bool = True) -> np.ndarray:
                               circuit.qubits.astype(np.int64), types)
 
 
-def _gather(ptr: np.ndarray, values: np.ndarray, src: np.ndarray):
-    """Ragged rows ``src`` of (ptr, values); rows of src == -1 are empty."""
-    safe = np.where(src >= 0, src, 0)
-    counts = np.where(src >= 0, ptr[safe + 1] - ptr[safe], 0)
-    new_ptr = _ptr(counts.astype(np.int32))
-    idx = np.repeat(ptr[safe] - new_ptr[:-1], counts) + np.arange(int(new_ptr[-1]))
-    return new_ptr, values[idx]
-
-
 def rebuild(circuit: Circuit, src: np.ndarray, out_q: np.ndarray, l2p: np.ndarray) -> Circuit:
     """The routed circuit from the kernel's emission order and physical operands."""
     table = list(circuit.gate_table)
@@ -415,9 +406,9 @@ def rebuild(circuit: Circuit, src: np.ndarray, out_q: np.ndarray, l2p: np.ndarra
     safe = np.where(is_op, src, 0)
     opcodes = np.where(is_op, circuit.opcodes[safe], swap_code).astype(np.int16)
     arity = np.where(is_op, circuit.arity()[safe], 2).astype(np.int32)
-    param_ptr, params = _gather(circuit.param_ptr, circuit.params, src)
-    _, param_expr = _gather(circuit.param_ptr, circuit.param_expr, src)
-    clbit_ptr, clbits = _gather(circuit.clbit_ptr, circuit.clbits, src)
+    param_ptr, params = gather_rows(circuit.param_ptr, circuit.params, src)
+    _, param_expr = gather_rows(circuit.param_ptr, circuit.param_expr, src)
+    clbit_ptr, clbits = gather_rows(circuit.clbit_ptr, circuit.clbits, src)
     final = circuit.final_layout if circuit.final_layout is not None else circuit.initial_layout
     return circuit.replace(
         opcodes=opcodes, qubit_ptr=_ptr(arity), qubits=out_q.astype(np.int32),
