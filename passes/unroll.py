@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-
 from jingu.circuit import Circuit, CircuitBuilder, gather_rows
 from jingu.errors import CompileError
 from jingu.gates import GATES

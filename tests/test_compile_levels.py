@@ -8,19 +8,16 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import jingu
 import numpy as np
 import pytest
-
-import jingu
+from corpus import corpus_files
 from jingu.circuit import CircuitBuilder
 from jingu.compilation import FLOOR_LEVEL, quality_key
 from jingu.passmanager import PassContext, check_facts
 from jingu.random_circuits import random_circuit
-from jingu.simulate import assert_equivalent
+from jingu.simulate import assert_equivalent, same_action
 from jingu.targets import load_target
-from jingu.simulate import same_action
-
-from corpus import corpus_files
 
 LEVELS = (0, 1, 2, 3)
 HOLES = {"disable_qubits": [7, 20, 33, 50], "disable_couplers": [(14, 15), (26, 32), (60, 61)]}

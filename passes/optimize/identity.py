@@ -13,7 +13,6 @@ keeps every gate that is not exactly the identity.
 from __future__ import annotations
 
 import numpy as np
-
 from jingu.circuit import Circuit
 from jingu.passmanager import Pass
 

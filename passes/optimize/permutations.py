@@ -11,7 +11,6 @@ on circuits over virtual qubits; a swap under a classical condition stays a gate
 from __future__ import annotations
 
 import numpy as np
-
 from jingu.circuit import Circuit
 from jingu.passmanager import Pass
 

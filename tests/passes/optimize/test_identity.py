@@ -7,7 +7,6 @@ import math
 
 import numpy as np
 import pytest
-
 from jingu.circuit import CircuitBuilder, Condition
 from jingu.params import Symbol
 from jingu.passes.optimize.identity import identity_infidelity

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 import jingu
+import numpy as np
 from jingu.circuit import CircuitBuilder, Condition
 from jingu.passes.optimize.permutations import elide_permutations
 from jingu.random_circuits import random_circuit
