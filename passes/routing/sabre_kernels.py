@@ -298,6 +298,18 @@ def _grow(arr, needed):
 
 
 @njit(cache=True)
+def _extend(ext_n, a, b, ext_a, ext_b, ext_next, ext_head):
+    """Add gate (a, b) to the extended set, linked into both qubits' lists; the new size."""
+    ext_a[ext_n] = a
+    ext_b[ext_n] = b
+    ext_next[2 * ext_n] = ext_head[a]
+    ext_head[a] = 2 * ext_n
+    ext_next[2 * ext_n + 1] = ext_head[b]
+    ext_head[b] = 2 * ext_n + 1
+    return ext_n + 1
+
+
+@njit(cache=True)
 def route(kind, q0, q1, qptr, qs, pred, succ_ptr, succ, dist, hop, nbr_ptr, nbrs, penalty,
           l2p_init, seed, style, ext_size, ext_weight, decay_step, merge_bonus, max_stall,
           record):
@@ -501,13 +513,8 @@ def route(kind, q0, q1, qptr, qs, pred, succ_ptr, succ, dist, hop, nbr_ptr, nbrs
                                     tail += 1
                             elif kind[s] & 1:
                                 if ext_n < ext_size:
-                                    ext_a[ext_n] = q0[s]
-                                    ext_b[ext_n] = q1[s]
-                                    ext_next[2 * ext_n] = ext_head[q0[s]]
-                                    ext_head[q0[s]] = 2 * ext_n
-                                    ext_next[2 * ext_n + 1] = ext_head[q1[s]]
-                                    ext_head[q1[s]] = 2 * ext_n + 1
-                                    ext_n += 1
+                                    ext_n = _extend(ext_n, q0[s], q1[s], ext_a, ext_b,
+                                                    ext_next, ext_head)
                             elif tail < len(bfs):
                                 bfs[tail] = s
                                 tail += 1
@@ -531,13 +538,8 @@ def route(kind, q0, q1, qptr, qs, pred, succ_ptr, succ, dist, hop, nbr_ptr, nbrs
                             continue
                         stamp[s] = cur_stamp
                         if kind[s] & 1 and kind[s] != FOLLOWER and ext_n < ext_size:
-                            ext_a[ext_n] = q0[s]
-                            ext_b[ext_n] = q1[s]
-                            ext_next[2 * ext_n] = ext_head[q0[s]]
-                            ext_head[q0[s]] = 2 * ext_n
-                            ext_next[2 * ext_n + 1] = ext_head[q1[s]]
-                            ext_head[q1[s]] = 2 * ext_n + 1
-                            ext_n += 1
+                            ext_n = _extend(ext_n, q0[s], q1[s], ext_a, ext_b, ext_next,
+                                            ext_head)
                         if tail < len(bfs):
                             bfs[tail] = s
                             tail += 1
